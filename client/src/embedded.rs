@@ -1,0 +1,240 @@
+//! The embedded runtime: a real in-process Solana bank (solana-program-test) running
+//! ale-staking and ale-protocol compiled natively, with the SPL Token programs the
+//! runtime ships as BPF binaries. Used by the tests and by the demo.
+
+use std::mem::transmute;
+
+use anchor_lang::prelude::{AccountInfo, Pubkey};
+use anchor_lang::{AccountDeserialize, Discriminator};
+use anyhow::{anyhow, Context as _, Result};
+use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_sdk::account::Account;
+use solana_sdk::clock::Clock;
+use solana_sdk::entrypoint::ProgramResult;
+use solana_sdk::instruction::Instruction;
+use solana_sdk::program_pack::Pack;
+use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::transaction::{Transaction, TransactionError};
+use solana_system_interface::instruction as system_instruction;
+use spl_token_interface::state::{Account as SplAccount, Mint as SplMint};
+
+use crate::events::RawEvent;
+
+pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
+
+// Anchor's generated `entry` ties the accounts slice and its elements to one lifetime;
+// the runtime's processor signature does not. The slice lives for the whole call, so
+// widening its lifetime for the duration of `entry` is sound.
+fn staking_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    let accounts: &[AccountInfo] = unsafe { transmute(accounts) };
+    ale_staking::entry(program_id, accounts, data)
+}
+
+fn protocol_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    let accounts: &[AccountInfo] = unsafe { transmute(accounts) };
+    ale_protocol::entry(program_id, accounts, data)
+}
+
+/// What a confirmed transaction produced that a client reads back.
+#[derive(Debug, Default)]
+pub struct TxOutcome {
+    pub events: Vec<RawEvent>,
+}
+
+impl TxOutcome {
+    pub fn events<T>(&self) -> Vec<T>
+    where
+        T: anchor_lang::Event + Discriminator + anchor_lang::AnchorDeserialize,
+    {
+        crate::events::decode_all(&self.events)
+    }
+}
+
+pub struct EmbeddedRuntime {
+    pub context: ProgramTestContext,
+}
+
+impl EmbeddedRuntime {
+    /// Starts a bank with both ALE programs.
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a bank with both ALE programs and whatever `customize` adds (test
+    /// doubles, accounts).
+    pub async fn start_with(customize: impl FnOnce(&mut ProgramTest)) -> Self {
+        let mut test = ProgramTest::default();
+        test.prefer_bpf(false);
+        test.add_program("ale_staking", ale_staking::ID, processor!(staking_entry));
+        test.add_program("ale_protocol", ale_protocol::ID, processor!(protocol_entry));
+        customize(&mut test);
+        Self { context: test.start_with_context().await }
+    }
+
+    pub fn payer(&self) -> &Keypair {
+        &self.context.payer
+    }
+
+    /// Signs with the payer and `signers`, and processes the transaction.
+    pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<(), TransactionError> {
+        let tx = self.transaction(ixs, signers).await;
+        self.context.banks_client.process_transaction(tx).await.map_err(into_tx_error)
+    }
+
+    /// As `send`, and also returns the events the transaction emitted. The runtime's
+    /// processed-transaction metadata carries no inner instructions, so the
+    /// transaction is first simulated on the same bank state to record them.
+    pub async fn send_with_events(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxOutcome, TransactionError> {
+        let tx = self.transaction(ixs, signers).await;
+        let simulated = self
+            .context
+            .banks_client
+            .simulate_transaction(tx.clone())
+            .await
+            .map_err(into_tx_error)?;
+        if let Some(Err(err)) = simulated.result {
+            return Err(err);
+        }
+        let keys = &tx.message.account_keys;
+        let events = simulated
+            .simulation_details
+            .and_then(|d| d.inner_instructions)
+            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .filter_map(|inner| {
+                let program = *keys.get(inner.instruction.program_id_index as usize)?;
+                RawEvent::from_inner_instruction(program, &inner.instruction.data)
+            })
+            .collect();
+        self.context.banks_client.process_transaction(tx).await.map_err(into_tx_error)?;
+        Ok(TxOutcome { events })
+    }
+
+    async fn transaction(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
+        let blockhash = self
+            .context
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("the embedded bank answers");
+        let mut all: Vec<&Keypair> = vec![&self.context.payer];
+        all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.context.payer.pubkey()));
+        Transaction::new_signed_with_payer(ixs, Some(&self.context.payer.pubkey()), &all, blockhash)
+    }
+
+    pub async fn account(&mut self, address: Pubkey) -> Option<Account> {
+        self.context.banks_client.get_account(address).await.expect("the embedded bank answers")
+    }
+
+    /// Reads and deserializes an Anchor account (borsh, or zero-copy by value).
+    pub async fn anchor_account<T: AccountDeserialize>(&mut self, address: Pubkey) -> Result<T> {
+        let account = self.account(address).await.ok_or_else(|| anyhow!("no account {address}"))?;
+        T::try_deserialize(&mut account.data.as_slice()).context("deserialize account")
+    }
+
+    pub async fn token_balance(&mut self, token_account: Pubkey) -> u64 {
+        self.account(token_account)
+            .await
+            .map(|a| SplAccount::unpack(&a.data).expect("token account").amount)
+            .unwrap_or(0)
+    }
+
+    pub async fn mint_supply(&mut self, mint: Pubkey) -> u64 {
+        let account = self.account(mint).await.expect("mint exists");
+        SplMint::unpack(&account.data).expect("mint").supply
+    }
+
+    pub async fn clock(&mut self) -> Clock {
+        self.context.banks_client.get_sysvar::<Clock>().await.expect("clock")
+    }
+
+    /// Moves the bank to the next slot with a clock reading `unix_timestamp`.
+    pub async fn warp_to_timestamp(&mut self, unix_timestamp: i64) {
+        let mut clock = self.clock().await;
+        self.context.warp_to_slot(clock.slot + 1).expect("warp forward");
+        clock = self.clock().await;
+        clock.unix_timestamp = unix_timestamp;
+        self.context.set_sysvar(&clock);
+    }
+
+    pub async fn now(&mut self) -> i64 {
+        self.clock().await.unix_timestamp
+    }
+
+    /// A new wallet funded with `sol` SOL by the payer.
+    pub async fn funded_wallet(&mut self, sol: u64) -> Keypair {
+        let wallet = Keypair::new();
+        let ix = system_instruction::transfer(&self.context.payer.pubkey(), &wallet.pubkey(), sol * LAMPORTS_PER_SOL);
+        self.send(&[ix], &[]).await.expect("fund wallet");
+        wallet
+    }
+
+    /// A new SPL Token mint with `authority`.
+    pub async fn create_mint(&mut self, authority: &Pubkey, decimals: u8) -> Pubkey {
+        let mint = Keypair::new();
+        let rent = self.context.banks_client.get_rent().await.expect("rent");
+        let ixs = [
+            system_instruction::create_account(
+                &self.context.payer.pubkey(),
+                &mint.pubkey(),
+                rent.minimum_balance(SplMint::LEN),
+                SplMint::LEN as u64,
+                &spl_token_interface::ID,
+            ),
+            spl_token_interface::instruction::initialize_mint2(
+                &spl_token_interface::ID,
+                &mint.pubkey(),
+                authority,
+                None,
+                decimals,
+            )
+            .expect("initialize_mint2"),
+        ];
+        self.send(&ixs, &[&mint]).await.expect("create mint");
+        mint.pubkey()
+    }
+
+    /// A new SPL Token account of `mint` owned by `owner`.
+    pub async fn create_token_account(&mut self, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
+        let account = Keypair::new();
+        let rent = self.context.banks_client.get_rent().await.expect("rent");
+        let ixs = [
+            system_instruction::create_account(
+                &self.context.payer.pubkey(),
+                &account.pubkey(),
+                rent.minimum_balance(SplAccount::LEN),
+                SplAccount::LEN as u64,
+                &spl_token_interface::ID,
+            ),
+            spl_token_interface::instruction::initialize_account3(
+                &spl_token_interface::ID,
+                &account.pubkey(),
+                mint,
+                owner,
+            )
+            .expect("initialize_account3"),
+        ];
+        self.send(&ixs, &[&account]).await.expect("create token account");
+        account.pubkey()
+    }
+
+    /// Transfers SPL tokens between two accounts of `owner`'s signing.
+    pub async fn token_transfer(&mut self, from: &Pubkey, to: &Pubkey, owner: &Keypair, amount: u64) -> Result<(), TransactionError> {
+        let ix = spl_token_interface::instruction::transfer(&spl_token_interface::ID, from, to, &owner.pubkey(), &[], amount)
+            .expect("transfer");
+        self.send(&[ix], &[owner]).await
+    }
+}
+
+fn into_tx_error(err: BanksClientError) -> TransactionError {
+    match err {
+        BanksClientError::TransactionError(e) => e,
+        BanksClientError::SimulationError { err, .. } => err,
+        other => panic!("embedded bank failed: {other}"),
+    }
+}

@@ -1,0 +1,9 @@
+//! The ALE client: PDA derivation, typed instruction builders derived from the
+//! programs' own Anchor types, event decoding, and the embedded in-process runtime.
+
+pub mod embedded;
+pub mod events;
+pub mod pda;
+pub mod staking;
+
+pub use embedded::{EmbeddedRuntime, TxOutcome};

@@ -1,0 +1,50 @@
+//! Every PDA of the suite, derived in one place from the programs' seed constants.
+
+use anchor_lang::prelude::Pubkey;
+use ale_staking::seeds as staking_seeds;
+
+pub fn staking_pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &ale_staking::ID).0
+}
+
+pub fn staking_config() -> Pubkey {
+    staking_pda(&[staking_seeds::CONFIG])
+}
+
+pub fn ale_mint() -> Pubkey {
+    staking_pda(&[staking_seeds::ALE_MINT])
+}
+
+pub fn mint_authority() -> Pubkey {
+    staking_pda(&[staking_seeds::MINT_AUTHORITY])
+}
+
+pub fn stake_vault() -> Pubkey {
+    staking_pda(&[staking_seeds::STAKE_VAULT])
+}
+
+pub fn reward_vault() -> Pubkey {
+    staking_pda(&[staking_seeds::REWARD_VAULT])
+}
+
+pub fn reward_pot() -> Pubkey {
+    staking_pda(&[staking_seeds::REWARD_POT])
+}
+
+pub fn stake_account(owner: &Pubkey) -> Pubkey {
+    staking_pda(&[staking_seeds::STAKE, owner.as_ref()])
+}
+
+pub fn community_work(community: &Pubkey) -> Pubkey {
+    staking_pda(&[staking_seeds::COMMUNITY_WORK, community.as_ref()])
+}
+
+/// The PDA of `protocol_program` that ale-staking accepts as reporter.
+pub fn protocol_reporter(protocol_program: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[staking_seeds::PROTOCOL_REPORTER], protocol_program).0
+}
+
+/// The `emit_cpi!` event authority of a program.
+pub fn event_authority(program: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[b"__event_authority"], program).0
+}

@@ -1,0 +1,3 @@
+pub mod crank_inflation;
+
+pub use crank_inflation::*;

@@ -1,0 +1,61 @@
+use anchor_lang::prelude::*;
+
+use crate::error::StakingError;
+use crate::events::UnstakeRequested;
+use crate::seeds;
+use crate::state::{StakeAccount, StakingConfig};
+
+/// Moves active stake into cooldown, where it earns nothing. A second request adds to
+/// the stake already cooling and restarts the cooldown for all of it.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct RequestUnstake<'info> {
+    pub owner: Signer<'info>,
+    #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
+    pub config: Box<Account<'info, StakingConfig>>,
+    #[account(
+        mut,
+        seeds = [seeds::STAKE, stake_account.owner.as_ref()],
+        bump = stake_account.bump,
+        has_one = owner @ StakingError::NotStakeOwner
+    )]
+    pub stake_account: Box<Account<'info, StakeAccount>>,
+}
+
+impl RequestUnstake<'_> {
+    pub fn validate(&self, amount: u64) -> Result<()> {
+        require!(amount > 0, StakingError::ZeroAmount);
+        self.config.require_current_emission(Clock::get()?.unix_timestamp)?;
+        require!(self.stake_account.active_amount >= amount, StakingError::InsufficientStake);
+        Ok(())
+    }
+}
+
+#[access_control(ctx.accounts.validate(amount))]
+pub fn request_unstake(ctx: Context<RequestUnstake>, amount: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let config = &mut ctx.accounts.config;
+    let stake = &mut ctx.accounts.stake_account;
+    stake.settle(config)?;
+    stake.active_amount = stake.active_amount.checked_sub(amount).ok_or(StakingError::InsufficientStake)?;
+    if stake.active_amount == 0 {
+        stake.active_since = 0;
+    }
+    stake.cooling_amount = stake.cooling_amount.checked_add(amount).ok_or(StakingError::MathOverflow)?;
+    stake.cooldown_ends_at =
+        now.checked_add(config.cooldown_seconds).ok_or(StakingError::MathOverflow)?;
+    config.total_active_stake =
+        config.total_active_stake.checked_sub(amount).ok_or(StakingError::InvariantViolated)?;
+    config.total_cooling_stake =
+        config.total_cooling_stake.checked_add(amount).ok_or(StakingError::MathOverflow)?;
+
+    stake.invariant()?;
+    config.invariant()?;
+    emit_cpi!(UnstakeRequested {
+        owner: stake.owner,
+        amount,
+        cooling_amount: stake.cooling_amount,
+        cooldown_ends_at: stake.cooldown_ends_at,
+    });
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! The test harness every end-to-end test uses: the embedded runtime with both ALE
+//! programs and SPL Token, funded wallets, mints, clock warps, error assertions and
+//! account snapshots (to prove a refused instruction changed nothing).
+
+pub mod reporter_stub;
+pub mod staking_env;
+
+use anchor_lang::prelude::Pubkey;
+use ale_client::EmbeddedRuntime;
+use solana_sdk::account::Account;
+use solana_sdk::instruction::InstructionError;
+use solana_sdk::transaction::TransactionError;
+
+pub use staking_env::{Staker, StakingEnv};
+
+/// Asserts that `result` failed with the Anchor error `code` (user errors count from
+/// 6000, framework errors such as ConstraintSeeds keep their own numbers).
+#[track_caller]
+pub fn assert_error<T: std::fmt::Debug>(result: Result<T, TransactionError>, code: impl Into<u32>) {
+    let code = code.into();
+    match result {
+        Err(TransactionError::InstructionError(_, InstructionError::Custom(got))) => {
+            assert_eq!(got, code, "expected error {code}, got {got}")
+        }
+        other => panic!("expected custom error {code}, got {other:?}"),
+    }
+}
+
+/// Raw state of a set of accounts, to compare before and after a refused instruction.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot(Vec<(Pubkey, Option<Account>)>);
+
+pub async fn snapshot(rt: &mut EmbeddedRuntime, addresses: &[Pubkey]) -> Snapshot {
+    let mut accounts = Vec::with_capacity(addresses.len());
+    for &address in addresses {
+        accounts.push((address, rt.account(address).await));
+    }
+    Snapshot(accounts)
+}
