@@ -2,6 +2,7 @@
 //! ale-staking and ale-protocol compiled natively, with the SPL Token programs the
 //! runtime ships as BPF binaries. Used by the tests and by the demo.
 
+use std::collections::HashSet;
 use std::mem::transmute;
 
 use anchor_lang::prelude::{AccountInfo, Pubkey};
@@ -13,7 +14,7 @@ use solana_sdk::clock::Clock;
 use solana_sdk::entrypoint::ProgramResult;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::program_pack::Pack;
-use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::{Transaction, TransactionError};
 use solana_system_interface::instruction as system_instruction;
 use spl_token_interface::state::{Account as SplAccount, Mint as SplMint};
@@ -52,6 +53,9 @@ impl TxOutcome {
 
 pub struct EmbeddedRuntime {
     pub context: ProgramTestContext,
+    /// Signatures sent under the current blockhash: an identical resend would be
+    /// refused as already processed, so the bank moves one slot on first.
+    sent: HashSet<Signature>,
 }
 
 impl EmbeddedRuntime {
@@ -68,7 +72,7 @@ impl EmbeddedRuntime {
         test.add_program("ale_staking", ale_staking::ID, processor!(staking_entry));
         test.add_program("ale_protocol", ale_protocol::ID, processor!(protocol_entry));
         customize(&mut test);
-        Self { context: test.start_with_context().await }
+        Self { context: test.start_with_context().await, sent: HashSet::new() }
     }
 
     pub fn payer(&self) -> &Keypair {
@@ -116,15 +120,24 @@ impl EmbeddedRuntime {
     }
 
     async fn transaction(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
-        let blockhash = self
-            .context
-            .banks_client
-            .get_latest_blockhash()
-            .await
-            .expect("the embedded bank answers");
-        let mut all: Vec<&Keypair> = vec![&self.context.payer];
-        all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.context.payer.pubkey()));
-        Transaction::new_signed_with_payer(ixs, Some(&self.context.payer.pubkey()), &all, blockhash)
+        let payer = self.context.payer.insecure_clone();
+        let mut all: Vec<&Keypair> = vec![&payer];
+        all.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
+        let blockhash = self.latest_blockhash().await;
+        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        if self.sent.insert(tx.signatures[0]) {
+            return tx;
+        }
+        let now = self.now().await;
+        self.warp_to_timestamp(now).await;
+        let blockhash = self.latest_blockhash().await;
+        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        self.sent.insert(tx.signatures[0]);
+        tx
+    }
+
+    async fn latest_blockhash(&mut self) -> solana_sdk::hash::Hash {
+        self.context.banks_client.get_latest_blockhash().await.expect("the embedded bank answers")
     }
 
     pub async fn account(&mut self, address: Pubkey) -> Option<Account> {
@@ -157,6 +170,7 @@ impl EmbeddedRuntime {
     pub async fn warp_to_timestamp(&mut self, unix_timestamp: i64) {
         let mut clock = self.clock().await;
         self.context.warp_to_slot(clock.slot + 1).expect("warp forward");
+        self.sent.clear();
         clock = self.clock().await;
         clock.unix_timestamp = unix_timestamp;
         self.context.set_sysvar(&clock);

@@ -150,10 +150,13 @@ async fn keeper_and_protocol_errors() {
     let mut env = StakingEnv::with_params(7 * DAY, 3_600).await;
     let payer = env.rt.funded_wallet(1).await;
 
-    // Crank with a foreign pot, a foreign mint, a foreign vault.
+    // Crank with a foreign pot (owner and type checks), a foreign mint, a foreign vault.
     let mut ix = staking::crank_inflation();
     ix.accounts[1].pubkey = pda::stake_vault();
-    refused(&mut env, &[ix], &[], &[], StakingError::WrongRewardPot).await;
+    refused(&mut env, &[ix], &[], &[], AnchorErrorCode::AccountOwnedByWrongProgram).await;
+    let mut ix = staking::crank_inflation();
+    ix.accounts[1].pubkey = pda::staking_config();
+    refused(&mut env, &[ix], &[], &[], AnchorErrorCode::AccountDiscriminatorMismatch).await;
     let other_mint = env.rt.create_mint(&payer.pubkey(), 9).await;
     let mut ix = staking::crank_inflation();
     ix.accounts[2].pubkey = other_mint;

@@ -39,8 +39,6 @@ pub enum StakingError {
     StakeAccountNotEmpty,
     #[msg("signer is not the ale-protocol reporter PDA")]
     UnauthorizedReporter,
-    #[msg("reward pot account is not the one named in the config")]
-    WrongRewardPot,
     #[msg("epoch has not been closed by the inflation crank yet")]
     EpochNotClosed,
     #[msg("epoch is no longer held in the reward ring")]

@@ -15,7 +15,7 @@ use crate::state::{RewardPot, StakingConfig};
 pub struct CrankInflation<'info> {
     #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
     pub config: Box<Account<'info, StakingConfig>>,
-    #[account(mut, address = config.reward_pot @ StakingError::WrongRewardPot)]
+    #[account(mut, address = config.reward_pot)]
     pub reward_pot: AccountLoader<'info, RewardPot>,
     #[account(mut, address = config.ale_mint @ StakingError::WrongMint)]
     pub ale_mint: Box<Account<'info, Mint>>,

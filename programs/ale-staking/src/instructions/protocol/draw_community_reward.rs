@@ -20,7 +20,7 @@ pub struct DrawCommunityReward<'info> {
     pub config: Box<Account<'info, StakingConfig>>,
     #[account(address = config.protocol_reporter @ StakingError::UnauthorizedReporter)]
     pub reporter: Signer<'info>,
-    #[account(mut, address = config.reward_pot @ StakingError::WrongRewardPot)]
+    #[account(mut, address = config.reward_pot)]
     pub reward_pot: AccountLoader<'info, RewardPot>,
     #[account(mut, seeds = [seeds::COMMUNITY_WORK, community.as_ref()], bump)]
     pub community_work: AccountLoader<'info, CommunityWork>,
