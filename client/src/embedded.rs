@@ -72,7 +72,10 @@ impl EmbeddedRuntime {
         test.add_program("ale_staking", ale_staking::ID, processor!(staking_entry));
         test.add_program("ale_protocol", ale_protocol::ID, processor!(protocol_entry));
         customize(&mut test);
-        Self { context: test.start_with_context().await, sent: HashSet::new() }
+        Self {
+            context: test.start_with_context().await,
+            sent: HashSet::new(),
+        }
     }
 
     pub fn payer(&self) -> &Keypair {
@@ -80,9 +83,17 @@ impl EmbeddedRuntime {
     }
 
     /// Signs with the payer and `signers`, and processes the transaction.
-    pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<(), TransactionError> {
+    pub async fn send(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(), TransactionError> {
         let tx = self.transaction(ixs, signers).await;
-        self.context.banks_client.process_transaction(tx).await.map_err(into_tx_error)
+        self.context
+            .banks_client
+            .process_transaction(tx)
+            .await
+            .map_err(into_tx_error)
     }
 
     /// As `send`, and also returns the events the transaction emitted. The runtime's
@@ -115,14 +126,23 @@ impl EmbeddedRuntime {
                 RawEvent::from_inner_instruction(program, &inner.instruction.data)
             })
             .collect();
-        self.context.banks_client.process_transaction(tx).await.map_err(into_tx_error)?;
+        self.context
+            .banks_client
+            .process_transaction(tx)
+            .await
+            .map_err(into_tx_error)?;
         Ok(TxOutcome { events })
     }
 
     async fn transaction(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
         let payer = self.context.payer.insecure_clone();
         let mut all: Vec<&Keypair> = vec![&payer];
-        all.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
+        all.extend(
+            signers
+                .iter()
+                .copied()
+                .filter(|k| k.pubkey() != payer.pubkey()),
+        );
         let blockhash = self.latest_blockhash().await;
         let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
         if self.sent.insert(tx.signatures[0]) {
@@ -137,16 +157,27 @@ impl EmbeddedRuntime {
     }
 
     async fn latest_blockhash(&mut self) -> solana_sdk::hash::Hash {
-        self.context.banks_client.get_latest_blockhash().await.expect("the embedded bank answers")
+        self.context
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("the embedded bank answers")
     }
 
     pub async fn account(&mut self, address: Pubkey) -> Option<Account> {
-        self.context.banks_client.get_account(address).await.expect("the embedded bank answers")
+        self.context
+            .banks_client
+            .get_account(address)
+            .await
+            .expect("the embedded bank answers")
     }
 
     /// Reads and deserializes an Anchor account (borsh, or zero-copy by value).
     pub async fn anchor_account<T: AccountDeserialize>(&mut self, address: Pubkey) -> Result<T> {
-        let account = self.account(address).await.ok_or_else(|| anyhow!("no account {address}"))?;
+        let account = self
+            .account(address)
+            .await
+            .ok_or_else(|| anyhow!("no account {address}"))?;
         T::try_deserialize(&mut account.data.as_slice()).context("deserialize account")
     }
 
@@ -163,13 +194,19 @@ impl EmbeddedRuntime {
     }
 
     pub async fn clock(&mut self) -> Clock {
-        self.context.banks_client.get_sysvar::<Clock>().await.expect("clock")
+        self.context
+            .banks_client
+            .get_sysvar::<Clock>()
+            .await
+            .expect("clock")
     }
 
     /// Moves the bank to the next slot with a clock reading `unix_timestamp`.
     pub async fn warp_to_timestamp(&mut self, unix_timestamp: i64) {
         let mut clock = self.clock().await;
-        self.context.warp_to_slot(clock.slot + 1).expect("warp forward");
+        self.context
+            .warp_to_slot(clock.slot + 1)
+            .expect("warp forward");
         self.sent.clear();
         clock = self.clock().await;
         clock.unix_timestamp = unix_timestamp;
@@ -183,7 +220,11 @@ impl EmbeddedRuntime {
     /// A new wallet funded with `sol` SOL by the payer.
     pub async fn funded_wallet(&mut self, sol: u64) -> Keypair {
         let wallet = Keypair::new();
-        let ix = system_instruction::transfer(&self.context.payer.pubkey(), &wallet.pubkey(), sol * LAMPORTS_PER_SOL);
+        let ix = system_instruction::transfer(
+            &self.context.payer.pubkey(),
+            &wallet.pubkey(),
+            sol * LAMPORTS_PER_SOL,
+        );
         self.send(&[ix], &[]).await.expect("fund wallet");
         wallet
     }
@@ -233,14 +274,29 @@ impl EmbeddedRuntime {
             )
             .expect("initialize_account3"),
         ];
-        self.send(&ixs, &[&account]).await.expect("create token account");
+        self.send(&ixs, &[&account])
+            .await
+            .expect("create token account");
         account.pubkey()
     }
 
     /// Transfers SPL tokens between two accounts of `owner`'s signing.
-    pub async fn token_transfer(&mut self, from: &Pubkey, to: &Pubkey, owner: &Keypair, amount: u64) -> Result<(), TransactionError> {
-        let ix = spl_token_interface::instruction::transfer(&spl_token_interface::ID, from, to, &owner.pubkey(), &[], amount)
-            .expect("transfer");
+    pub async fn token_transfer(
+        &mut self,
+        from: &Pubkey,
+        to: &Pubkey,
+        owner: &Keypair,
+        amount: u64,
+    ) -> Result<(), TransactionError> {
+        let ix = spl_token_interface::instruction::transfer(
+            &spl_token_interface::ID,
+            from,
+            to,
+            &owner.pubkey(),
+            &[],
+            amount,
+        )
+        .expect("transfer");
         self.send(&[ix], &[owner]).await
     }
 }

@@ -16,7 +16,10 @@ impl RawEvent {
     /// The event data of an inner instruction, if it is an `emit_cpi!` of `program`.
     pub fn from_inner_instruction(program: Pubkey, ix_data: &[u8]) -> Option<Self> {
         let body = ix_data.strip_prefix(anchor_lang::event::EVENT_IX_TAG_LE)?;
-        Some(Self { program, data: body.to_vec() })
+        Some(Self {
+            program,
+            data: body.to_vec(),
+        })
     }
 
     pub fn decode<T: Event + Discriminator + AnchorDeserialize>(&self) -> Option<T> {

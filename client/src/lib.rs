@@ -1,6 +1,7 @@
 //! The ALE client: PDA derivation, typed instruction builders derived from the
 //! programs' own Anchor types, event decoding, and the embedded in-process runtime.
 
+pub mod demo;
 pub mod embedded;
 pub mod events;
 pub mod pda;

@@ -1,7 +1,7 @@
 //! Every PDA of the suite, derived in one place from the programs' seed constants.
 
-use anchor_lang::prelude::Pubkey;
 use ale_staking::seeds as staking_seeds;
+use anchor_lang::prelude::Pubkey;
 
 pub fn staking_pda(seeds: &[&[u8]]) -> Pubkey {
     Pubkey::find_program_address(seeds, &ale_staking::ID).0

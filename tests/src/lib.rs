@@ -5,8 +5,8 @@
 pub mod reporter_stub;
 pub mod staking_env;
 
-use anchor_lang::prelude::Pubkey;
 use ale_client::EmbeddedRuntime;
+use anchor_lang::prelude::Pubkey;
 use solana_sdk::account::Account;
 use solana_sdk::instruction::InstructionError;
 use solana_sdk::transaction::TransactionError;

@@ -31,7 +31,11 @@ pub fn forward(ix: Instruction) -> Instruction {
         }
         meta
     }));
-    Instruction { program_id: REPORTER_STUB_ID, accounts, data: ix.data }
+    Instruction {
+        program_id: REPORTER_STUB_ID,
+        accounts,
+        data: ix.data,
+    }
 }
 
 fn process(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
@@ -46,6 +50,10 @@ fn process(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> Progra
             is_writable: info.is_writable,
         })
         .collect();
-    let ix = Instruction { program_id: *target.key, accounts: metas, data: data.to_vec() };
+    let ix = Instruction {
+        program_id: *target.key,
+        accounts: metas,
+        data: data.to_vec(),
+    };
     invoke_signed(&ix, inner, &[&[PROTOCOL_REPORTER, &[bump]]])
 }

@@ -50,24 +50,42 @@ impl StakingEnv {
         rt.send(&[staking::initialize(admin.pubkey(), params)], &[&admin])
             .await
             .expect("initialize");
-        let distribution = rt.create_token_account(&pda::ale_mint(), &admin.pubkey()).await;
-        Self { rt, admin, distribution }
+        let distribution = rt
+            .create_token_account(&pda::ale_mint(), &admin.pubkey())
+            .await;
+        Self {
+            rt,
+            admin,
+            distribution,
+        }
     }
 
     pub async fn config(&mut self) -> StakingConfig {
-        self.rt.anchor_account(pda::staking_config()).await.expect("config")
+        self.rt
+            .anchor_account(pda::staking_config())
+            .await
+            .expect("config")
     }
 
     pub async fn pot(&mut self) -> RewardPot {
-        self.rt.anchor_account(pda::reward_pot()).await.expect("reward pot")
+        self.rt
+            .anchor_account(pda::reward_pot())
+            .await
+            .expect("reward pot")
     }
 
     pub async fn community_work(&mut self, community: &Pubkey) -> CommunityWork {
-        self.rt.anchor_account(pda::community_work(community)).await.expect("community work")
+        self.rt
+            .anchor_account(pda::community_work(community))
+            .await
+            .expect("community work")
     }
 
     pub async fn stake_account(&mut self, owner: &Pubkey) -> StakeAccount {
-        self.rt.anchor_account(pda::stake_account(owner)).await.expect("stake account")
+        self.rt
+            .anchor_account(pda::stake_account(owner))
+            .await
+            .expect("stake account")
     }
 
     pub async fn supply(&mut self) -> u64 {
@@ -82,7 +100,10 @@ impl StakingEnv {
     /// open stake account.
     pub async fn staker(&mut self, amount: u64) -> Staker {
         let wallet = self.rt.funded_wallet(1).await;
-        let token = self.rt.create_token_account(&pda::ale_mint(), &wallet.pubkey()).await;
+        let token = self
+            .rt
+            .create_token_account(&pda::ale_mint(), &wallet.pubkey())
+            .await;
         if amount > 0 {
             let admin = self.admin.insecure_clone();
             self.rt
@@ -98,7 +119,9 @@ impl StakingEnv {
     }
 
     pub async fn crank(&mut self) -> Result<TxOutcome, TransactionError> {
-        self.rt.send_with_events(&[staking::crank_inflation()], &[]).await
+        self.rt
+            .send_with_events(&[staking::crank_inflation()], &[])
+            .await
     }
 
     /// Sends `ix` signed by `signer`, preceded by an inflation crank (users' staking
@@ -108,10 +131,16 @@ impl StakingEnv {
         ix: solana_sdk::instruction::Instruction,
         signer: &Keypair,
     ) -> Result<TxOutcome, TransactionError> {
-        self.rt.send_with_events(&[staking::crank_inflation(), ix], &[signer]).await
+        self.rt
+            .send_with_events(&[staking::crank_inflation(), ix], &[signer])
+            .await
     }
 
-    pub async fn stake(&mut self, staker: &Staker, amount: u64) -> Result<TxOutcome, TransactionError> {
+    pub async fn stake(
+        &mut self,
+        staker: &Staker,
+        amount: u64,
+    ) -> Result<TxOutcome, TransactionError> {
         let ix = staking::stake(staker.wallet.pubkey(), staker.token, amount);
         self.send_cranked(ix, &staker.wallet).await
     }

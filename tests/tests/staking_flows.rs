@@ -20,7 +20,10 @@ async fn genesis_mints_once_to_distribution_and_events_are_readable() {
     let admin = env.admin.insecure_clone();
     let outcome = env
         .rt
-        .send_with_events(&[staking::genesis_mint(admin.pubkey(), env.distribution)], &[&admin])
+        .send_with_events(
+            &[staking::genesis_mint(admin.pubkey(), env.distribution)],
+            &[&admin],
+        )
         .await
         .unwrap();
     let events = outcome.events::<GenesisMinted>();
@@ -37,7 +40,9 @@ async fn genesis_mints_once_to_distribution_and_events_are_readable() {
 
     // The mint's authority is the staking PDA and nothing can freeze accounts.
     let mint = env.rt.account(pda::ale_mint()).await.unwrap();
-    let mint = <spl_token_interface::state::Mint as solana_sdk::program_pack::Pack>::unpack(&mint.data).unwrap();
+    let mint =
+        <spl_token_interface::state::Mint as solana_sdk::program_pack::Pack>::unpack(&mint.data)
+            .unwrap();
     assert_eq!(mint.mint_authority, Some(pda::mint_authority()).into());
     assert_eq!(mint.freeze_authority, None.into());
     assert_eq!(mint.decimals, 9);
@@ -50,7 +55,11 @@ async fn genesis_mints_once_to_distribution_and_events_are_readable() {
 #[tokio::test]
 async fn white_paper_vector_stakers_receive_200m_ale() {
     let mut env = StakingEnv::new().await;
-    let amounts = [1_000_000_000 * ONE_ALE, 1_000_000_000 * ONE_ALE, 500_000_000 * ONE_ALE];
+    let amounts = [
+        1_000_000_000 * ONE_ALE,
+        1_000_000_000 * ONE_ALE,
+        500_000_000 * ONE_ALE,
+    ];
     let mut stakers = Vec::new();
     for amount in amounts {
         let staker = env.staker(amount).await;
@@ -65,7 +74,9 @@ async fn white_paper_vector_stakers_receive_200m_ale() {
         env.rt.warp_to_timestamp(genesis_ts + week * 7 * DAY).await;
         env.crank().await.unwrap();
     }
-    env.rt.warp_to_timestamp(genesis_ts + SECONDS_PER_YEAR).await;
+    env.rt
+        .warp_to_timestamp(genesis_ts + SECONDS_PER_YEAR)
+        .await;
     env.crank().await.unwrap();
 
     let mut received = 0u64;
@@ -76,7 +87,10 @@ async fn white_paper_vector_stakers_receive_200m_ale() {
         received += claimed;
     }
     let expected = 200_000_000 * ONE_ALE;
-    assert!(received <= expected && expected - received <= 3, "received {received}");
+    assert!(
+        received <= expected && expected - received <= 3,
+        "received {received}"
+    );
     // Bucket A is the only mint: no community did paid work, so bucket B was never minted.
     assert_eq!(env.supply().await, GENESIS_SUPPLY + expected);
     let config = env.config().await;
@@ -86,7 +100,10 @@ async fn white_paper_vector_stakers_receive_200m_ale() {
     // still open and holds the rest.
     let pot = env.pot().await;
     assert_eq!(pot.total_drawn, 0);
-    assert_eq!(pot.total_forfeited + pot.outstanding().unwrap(), config.bucket_b_allocated);
+    assert_eq!(
+        pot.total_forfeited + pot.outstanding().unwrap(),
+        config.bucket_b_allocated
+    );
 }
 
 /// Cranks a year at the given offsets (seconds after genesis) and returns what was
@@ -98,9 +115,14 @@ async fn run_year_with_cranks(offsets: &[i64]) -> (StakingEnv, u64) {
     let genesis_ts = env.config().await.genesis_ts;
     for &offset in offsets {
         env.rt.warp_to_timestamp(genesis_ts + offset).await;
-        env.rt.send(&[staking::crank_inflation()], &[]).await.unwrap();
+        env.rt
+            .send(&[staking::crank_inflation()], &[])
+            .await
+            .unwrap();
     }
-    env.rt.warp_to_timestamp(genesis_ts + SECONDS_PER_YEAR).await;
+    env.rt
+        .warp_to_timestamp(genesis_ts + SECONDS_PER_YEAR)
+        .await;
     env.crank().await.unwrap();
 
     let config = env.config().await;
@@ -118,7 +140,9 @@ async fn inflation_is_independent_of_crank_frequency() {
     let hourly: Vec<i64> = (1..365 * 24).map(|h| h * 3_600).collect();
     let weekly: Vec<i64> = (1..=52).map(|w| w * 7 * DAY).collect();
     let mut rng = rand::rngs::StdRng::seed_from_u64(0xA1E);
-    let mut random: Vec<i64> = (0..300).map(|_| rng.gen_range(1..SECONDS_PER_YEAR)).collect();
+    let mut random: Vec<i64> = (0..300)
+        .map(|_| rng.gen_range(1..SECONDS_PER_YEAR))
+        .collect();
     random.sort_unstable();
     random.dedup();
 
@@ -133,21 +157,36 @@ async fn inflation_is_independent_of_crank_frequency() {
     // The second year is budgeted on the supply when it starts.
     let supply_at_rollover = env.supply().await;
     let genesis_ts = env.config().await.genesis_ts;
-    env.rt.warp_to_timestamp(genesis_ts + SECONDS_PER_YEAR + DAY).await;
+    env.rt
+        .warp_to_timestamp(genesis_ts + SECONDS_PER_YEAR + DAY)
+        .await;
     let outcome = env.crank().await.unwrap();
     let started = outcome.events::<InflationYearStarted>();
     assert_eq!(started.len(), 1);
     assert_eq!(started[0].year_index, 1);
     assert_eq!(started[0].supply, supply_at_rollover);
-    assert_eq!(started[0].budget, annual_budget(supply_at_rollover).unwrap());
+    assert_eq!(
+        started[0].budget,
+        annual_budget(supply_at_rollover).unwrap()
+    );
     for week in 1..=52 {
-        env.rt.warp_to_timestamp(genesis_ts + SECONDS_PER_YEAR + week * 7 * DAY).await;
-        env.rt.send(&[staking::crank_inflation()], &[]).await.unwrap();
+        env.rt
+            .warp_to_timestamp(genesis_ts + SECONDS_PER_YEAR + week * 7 * DAY)
+            .await;
+        env.rt
+            .send(&[staking::crank_inflation()], &[])
+            .await
+            .unwrap();
     }
-    env.rt.warp_to_timestamp(genesis_ts + 2 * SECONDS_PER_YEAR).await;
+    env.rt
+        .warp_to_timestamp(genesis_ts + 2 * SECONDS_PER_YEAR)
+        .await;
     env.crank().await.unwrap();
     let config = env.config().await;
-    assert_eq!(config.year_emitted, annual_budget(supply_at_rollover).unwrap());
+    assert_eq!(
+        config.year_emitted,
+        annual_budget(supply_at_rollover).unwrap()
+    );
     assert_eq!(config.total_emitted, by_hour + config.year_emitted);
 }
 
@@ -176,7 +215,10 @@ async fn stake_unstake_withdraw_and_claim_once() {
     assert_eq!(env.balance(alice.token).await, earned_while_active);
     env.claim(&bob).await.unwrap();
     let bob_rewards = env.balance(bob.token).await;
-    assert!(bob_rewards > 2 * earned_while_active - 3, "bob {bob_rewards}");
+    assert!(
+        bob_rewards > 2 * earned_while_active - 3,
+        "bob {bob_rewards}"
+    );
 
     // Claims move tokens once: a second claim at the same time has nothing to pay.
     let again = env.claim(&alice).await;
@@ -185,14 +227,24 @@ async fn stake_unstake_withdraw_and_claim_once() {
     // Withdraw after the cooldown returns the stake, then the account closes.
     let ix = staking::withdraw(alice.wallet.pubkey(), alice.token);
     env.rt.send(&[ix], &[&alice.wallet]).await.unwrap();
-    assert_eq!(env.balance(alice.token).await, earned_while_active + 100 * ONE_ALE);
+    assert_eq!(
+        env.balance(alice.token).await,
+        earned_while_active + 100 * ONE_ALE
+    );
     let ix = staking::close_stake_account(alice.wallet.pubkey());
     env.rt.send(&[ix], &[&alice.wallet]).await.unwrap();
-    assert!(env.rt.account(pda::stake_account(&alice.wallet.pubkey())).await.is_none());
+    assert!(env
+        .rt
+        .account(pda::stake_account(&alice.wallet.pubkey()))
+        .await
+        .is_none());
 
     // Conservation: the vaults hold every staked and every unclaimed reward token.
     let config = env.config().await;
-    assert_eq!(env.balance(pda::stake_vault()).await, config.total_active_stake + config.total_cooling_stake);
+    assert_eq!(
+        env.balance(pda::stake_vault()).await,
+        config.total_active_stake + config.total_cooling_stake
+    );
     assert_eq!(
         env.balance(pda::reward_vault()).await,
         config.bucket_a_minted - config.rewards_claimed
@@ -203,9 +255,16 @@ async fn stake_unstake_withdraw_and_claim_once() {
 async fn bucket_b_pays_communities_pro_rata_to_paid_work_and_withholds_the_rest() {
     let mut env = StakingEnv::with_params(7 * DAY, DAY).await;
     let payer = env.rt.funded_wallet(1).await;
-    let (busy, quiet) = (solana_sdk::pubkey::Pubkey::new_unique(), solana_sdk::pubkey::Pubkey::new_unique());
+    let (busy, quiet) = (
+        solana_sdk::pubkey::Pubkey::new_unique(),
+        solana_sdk::pubkey::Pubkey::new_unique(),
+    );
     for community in [busy, quiet] {
-        let ix = forward(staking::register_community(reporter(), payer.pubkey(), community));
+        let ix = forward(staking::register_community(
+            reporter(),
+            payer.pubkey(),
+            community,
+        ));
         env.rt.send(&[ix], &[&payer]).await.unwrap();
     }
     // Epoch 0: paid work 3 : 1.
@@ -213,7 +272,10 @@ async fn bucket_b_pays_communities_pro_rata_to_paid_work_and_withholds_the_rest(
         let ix = forward(staking::report_paid_work(reporter(), community, amount));
         env.rt.send(&[ix], &[]).await.unwrap();
     }
-    assert_eq!(env.community_work(&busy).await.epochs[0].paid_work, 300 * ONE_ALE);
+    assert_eq!(
+        env.community_work(&busy).await.epochs[0].paid_work,
+        300 * ONE_ALE
+    );
 
     // Two days later epochs 0 and 1 are closed; epoch 1 had no paid work.
     let genesis_ts = env.config().await.genesis_ts;
@@ -224,15 +286,29 @@ async fn bucket_b_pays_communities_pro_rata_to_paid_work_and_withholds_the_rest(
     assert!(!closed[0].undistributable && closed[0].paid_work == 400 * ONE_ALE);
     assert!(closed[1].undistributable);
     let cranked = &outcome.events::<InflationCranked>()[0];
-    assert_eq!(cranked.bucket_a_to_stakers, 0, "no stakers: bucket A is withheld");
-    assert_eq!(cranked.bucket_a_withheld + cranked.bucket_b_allocated, cranked.emitted);
+    assert_eq!(
+        cranked.bucket_a_to_stakers, 0,
+        "no stakers: bucket A is withheld"
+    );
+    assert_eq!(
+        cranked.bucket_a_withheld + cranked.bucket_b_allocated,
+        cranked.emitted
+    );
 
     let allocation = closed[0].allocation;
     let supply_before = env.supply().await;
-    let vault = env.rt.create_token_account(&pda::ale_mint(), &payer.pubkey()).await;
+    let vault = env
+        .rt
+        .create_token_account(&pda::ale_mint(), &payer.pubkey())
+        .await;
     let mut drawn = 0;
     for community in [busy, quiet] {
-        let ix = forward(staking::draw_community_reward(reporter(), community, 0, vault));
+        let ix = forward(staking::draw_community_reward(
+            reporter(),
+            community,
+            0,
+            vault,
+        ));
         let outcome = env.rt.send_with_events(&[ix], &[]).await.unwrap();
         drawn += outcome.events::<CommunityRewardDrawn>()[0].amount;
     }

@@ -26,7 +26,9 @@ impl RewardAccumulator {
         if total_shares == 0 {
             return Err(MathError::InvalidInput("distribution to zero shares"));
         }
-        let scaled = (amount as u128).safe_mul(REWARD_SCALE)?.safe_add(self.carry)?;
+        let scaled = (amount as u128)
+            .safe_mul(REWARD_SCALE)?
+            .safe_add(self.carry)?;
         let shares = total_shares as u128;
         self.per_share = self.per_share.safe_add(scaled.safe_div(shares)?)?;
         self.carry = scaled.safe_rem(shares)?;
@@ -52,7 +54,10 @@ mod tests {
         let staked = GENESIS_SUPPLY / 2;
         let mut acc = RewardAccumulator::default();
         acc.distribute(200_000_000 * ONE_ALE, staked).unwrap();
-        assert_eq!(pending_reward(staked, acc.per_share, 0).unwrap(), 200_000_000 * ONE_ALE);
+        assert_eq!(
+            pending_reward(staked, acc.per_share, 0).unwrap(),
+            200_000_000 * ONE_ALE
+        );
     }
 
     #[test]

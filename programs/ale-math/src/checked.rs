@@ -93,13 +93,22 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert!(matches!(5u64.safe_div(0), Err(MathError::DivisionByZero { .. })));
-        assert!(matches!(to_u64(u128::MAX), Err(MathError::Conversion { .. })));
+        assert!(matches!(
+            5u64.safe_div(0),
+            Err(MathError::DivisionByZero { .. })
+        ));
+        assert!(matches!(
+            to_u64(u128::MAX),
+            Err(MathError::Conversion { .. })
+        ));
     }
 
     #[test]
     fn mul_div_floor_is_exact_for_wide_products() {
-        assert_eq!(mul_div_floor(u64::MAX, u64::MAX, u64::MAX).unwrap(), u64::MAX);
+        assert_eq!(
+            mul_div_floor(u64::MAX, u64::MAX, u64::MAX).unwrap(),
+            u64::MAX
+        );
         assert_eq!(mul_div_floor(10, 3, 4).unwrap(), 7);
         assert!(mul_div_floor(u64::MAX, 2, 1).is_err());
         assert!(mul_div_floor(1, 1, 0).is_err());

@@ -18,19 +18,28 @@ impl MathError {
     #[track_caller]
     pub fn overflow() -> Self {
         let at = Location::caller();
-        MathError::Overflow { file: at.file(), line: at.line() }
+        MathError::Overflow {
+            file: at.file(),
+            line: at.line(),
+        }
     }
 
     #[track_caller]
     pub fn division_by_zero() -> Self {
         let at = Location::caller();
-        MathError::DivisionByZero { file: at.file(), line: at.line() }
+        MathError::DivisionByZero {
+            file: at.file(),
+            line: at.line(),
+        }
     }
 
     #[track_caller]
     pub fn conversion() -> Self {
         let at = Location::caller();
-        MathError::Conversion { file: at.file(), line: at.line() }
+        MathError::Conversion {
+            file: at.file(),
+            line: at.line(),
+        }
     }
 }
 

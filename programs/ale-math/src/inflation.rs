@@ -39,7 +39,11 @@ pub struct YearProgress {
 
 impl YearProgress {
     pub fn new(year_start: i64, supply: u64) -> MathResult<Self> {
-        Ok(Self { year_start, budget: annual_budget(supply)?, emitted: 0 })
+        Ok(Self {
+            year_start,
+            budget: annual_budget(supply)?,
+            emitted: 0,
+        })
     }
 
     pub fn year_end(&self) -> MathResult<i64> {
@@ -65,7 +69,11 @@ impl YearProgress {
         let bucket_a = (target / 2).safe_sub(self.emitted / 2)?;
         let bucket_b = total.safe_sub(bucket_a)?;
         self.emitted = target;
-        Ok(Emission { total, bucket_a, bucket_b })
+        Ok(Emission {
+            total,
+            bucket_a,
+            bucket_b,
+        })
     }
 
     pub fn is_complete(&self) -> bool {
@@ -89,7 +97,10 @@ mod tests {
     #[test]
     fn white_paper_budget() {
         // 8% of 5B ALE is 400M ALE.
-        assert_eq!(annual_budget(GENESIS_SUPPLY).unwrap(), 400_000_000 * ONE_ALE);
+        assert_eq!(
+            annual_budget(GENESIS_SUPPLY).unwrap(),
+            400_000_000 * ONE_ALE
+        );
     }
 
     #[test]

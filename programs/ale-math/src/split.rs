@@ -13,7 +13,11 @@ pub fn pro_rata_share(amount: u64, weight: u64, total_weight: u128) -> MathResul
     if weight as u128 > total_weight {
         return Err(MathError::InvalidInput("weight exceeds total weight"));
     }
-    to_u64((amount as u128).safe_mul(weight as u128)?.safe_div(total_weight)?)
+    to_u64(
+        (amount as u128)
+            .safe_mul(weight as u128)?
+            .safe_div(total_weight)?,
+    )
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +29,9 @@ pub struct ProRataSplit {
 
 /// Splits `amount` across `weights`.
 pub fn split_pro_rata(amount: u64, weights: &[u64]) -> MathResult<ProRataSplit> {
-    let total_weight = weights.iter().try_fold(0u128, |acc, &w| acc.safe_add(w as u128))?;
+    let total_weight = weights
+        .iter()
+        .try_fold(0u128, |acc, &w| acc.safe_add(w as u128))?;
     if total_weight == 0 {
         return Err(MathError::InvalidInput("total weight is zero"));
     }
@@ -36,7 +42,10 @@ pub fn split_pro_rata(amount: u64, weights: &[u64]) -> MathResult<ProRataSplit> 
         paid = paid.safe_add(share)?;
         shares.push(share);
     }
-    Ok(ProRataSplit { shares, dust: amount.safe_sub(paid)? })
+    Ok(ProRataSplit {
+        shares,
+        dust: amount.safe_sub(paid)?,
+    })
 }
 
 #[cfg(test)]

@@ -50,9 +50,14 @@ pub fn advance_emission(
         if t >= year_end {
             // The year is fully emitted: budget the next one on the supply now,
             // counting the bucket-A mint this call is about to make.
-            let supply = mint_supply.checked_add(to_stakers).ok_or(StakingError::MathOverflow)?;
+            let supply = mint_supply
+                .checked_add(to_stakers)
+                .ok_or(StakingError::MathOverflow)?;
             year = year.next_year(supply).or_overflow()?;
-            config.year_index = config.year_index.checked_add(1).ok_or(StakingError::MathOverflow)?;
+            config.year_index = config
+                .year_index
+                .checked_add(1)
+                .ok_or(StakingError::MathOverflow)?;
             report.years_started.push(InflationYearStarted {
                 year_index: config.year_index,
                 year_start: year.year_start,
@@ -68,7 +73,8 @@ pub fn advance_emission(
 
         emitted = add(emitted, emission.total)?;
         if config.total_active_stake >= MIN_ACTIVE_STAKE_FOR_REWARDS {
-            acc.distribute(emission.bucket_a, config.total_active_stake).or_overflow()?;
+            acc.distribute(emission.bucket_a, config.total_active_stake)
+                .or_overflow()?;
             to_stakers = add(to_stakers, emission.bucket_a)?;
         } else {
             withheld = add(withheld, emission.bucket_a)?;
@@ -95,7 +101,10 @@ pub fn advance_emission(
             report.epochs_closed.push(closed);
         }
         if let Some(e) = expired {
-            report.epochs_expired.push(EpochExpired { epoch: e.epoch, undrawn: e.undrawn });
+            report.epochs_expired.push(EpochExpired {
+                epoch: e.epoch,
+                undrawn: e.undrawn,
+            });
         }
         t = segment_end;
     }
@@ -120,5 +129,6 @@ pub fn advance_emission(
 }
 
 fn add(a: u64, b: u64) -> Result<u64> {
-    a.checked_add(b).ok_or_else(|| error!(StakingError::MathOverflow))
+    a.checked_add(b)
+        .ok_or_else(|| error!(StakingError::MathOverflow))
 }

@@ -36,7 +36,11 @@ impl CommunityWork {
         let index = (epoch % EPOCH_RING_LEN as u64) as usize;
         let slot = &mut self.epochs[index];
         if slot.in_use == 0 || slot.epoch < epoch {
-            *slot = CommunityEpochWork { epoch, in_use: 1, ..Default::default() };
+            *slot = CommunityEpochWork {
+                epoch,
+                in_use: 1,
+                ..Default::default()
+            };
         } else if slot.epoch > epoch {
             return err!(StakingError::EpochExpired);
         }
@@ -45,7 +49,9 @@ impl CommunityWork {
 
     pub fn invariant(&self) -> Result<()> {
         require!(
-            self.epochs.iter().all(|e| e.drawn != 0 || e.drawn_amount == 0),
+            self.epochs
+                .iter()
+                .all(|e| e.drawn != 0 || e.drawn_amount == 0),
             StakingError::InvariantViolated
         );
         Ok(())

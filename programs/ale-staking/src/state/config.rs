@@ -58,7 +58,10 @@ impl StakingConfig {
     }
 
     pub fn accumulator(&self) -> RewardAccumulator {
-        RewardAccumulator { per_share: self.reward_per_share, carry: self.reward_carry }
+        RewardAccumulator {
+            per_share: self.reward_per_share,
+            carry: self.reward_carry,
+        }
     }
 
     pub fn set_accumulator(&mut self, acc: RewardAccumulator) {
@@ -87,7 +90,10 @@ impl StakingConfig {
     /// Users' instructions need the bucket-A accumulator to be current.
     pub fn require_current_emission(&self, now: i64) -> Result<()> {
         require!(self.genesis_done, StakingError::GenesisNotDone);
-        require!(self.last_emission_ts >= now, StakingError::EmissionNotCurrent);
+        require!(
+            self.last_emission_ts >= now,
+            StakingError::EmissionNotCurrent
+        );
         Ok(())
     }
 

@@ -60,9 +60,16 @@ impl RewardPot {
                     .total_forfeited
                     .checked_add(undrawn)
                     .ok_or(StakingError::MathOverflow)?;
-                expired = Some(ExpiredEpoch { epoch: slot.epoch, undrawn });
+                expired = Some(ExpiredEpoch {
+                    epoch: slot.epoch,
+                    undrawn,
+                });
             }
-            self.epochs[index] = EpochPot { epoch, in_use: 1, ..Default::default() };
+            self.epochs[index] = EpochPot {
+                epoch,
+                in_use: 1,
+                ..Default::default()
+            };
         } else if slot.epoch > epoch {
             return err!(StakingError::EpochExpired);
         }
@@ -72,7 +79,10 @@ impl RewardPot {
     /// The slot holding `epoch`, if it is still in the ring.
     pub fn slot(&self, epoch: u64) -> Result<&EpochPot> {
         let slot = &self.epochs[(epoch % EPOCH_RING_LEN as u64) as usize];
-        require!(slot.in_use != 0 && slot.epoch == epoch, StakingError::EpochExpired);
+        require!(
+            slot.in_use != 0 && slot.epoch == epoch,
+            StakingError::EpochExpired
+        );
         Ok(slot)
     }
 
@@ -82,7 +92,9 @@ impl RewardPot {
             .iter()
             .filter(|e| e.in_use != 0 && e.flags & EPOCH_FORFEITED == 0)
             .try_fold(0u64, |acc, e| {
-                e.allocation.checked_sub(e.drawn).and_then(|left| acc.checked_add(left))
+                e.allocation
+                    .checked_sub(e.drawn)
+                    .and_then(|left| acc.checked_add(left))
             })
             .ok_or_else(|| error!(StakingError::MathOverflow))
     }
@@ -93,7 +105,10 @@ impl RewardPot {
         let total = (self.total_drawn as u128)
             + (self.total_forfeited as u128)
             + (self.outstanding()? as u128);
-        require!(within && total == bucket_b_allocated as u128, StakingError::InvariantViolated);
+        require!(
+            within && total == bucket_b_allocated as u128,
+            StakingError::InvariantViolated
+        );
         Ok(())
     }
 }

@@ -31,7 +31,10 @@ impl StakeAccount {
             self.reward_checkpoint,
         )
         .or_overflow()?;
-        self.claimable = self.claimable.checked_add(earned).ok_or(StakingError::MathOverflow)?;
+        self.claimable = self
+            .claimable
+            .checked_add(earned)
+            .ok_or(StakingError::MathOverflow)?;
         self.reward_checkpoint = config.reward_per_share;
         Ok(())
     }

@@ -28,8 +28,15 @@ pub struct GenesisMint<'info> {
 
 impl GenesisMint<'_> {
     pub fn validate(&self) -> Result<()> {
-        require!(!self.config.genesis_done, StakingError::GenesisAlreadyMinted);
-        require_keys_eq!(self.distribution.mint, self.config.ale_mint, StakingError::WrongMint);
+        require!(
+            !self.config.genesis_done,
+            StakingError::GenesisAlreadyMinted
+        );
+        require_keys_eq!(
+            self.distribution.mint,
+            self.config.ale_mint,
+            StakingError::WrongMint
+        );
         Ok(())
     }
 }

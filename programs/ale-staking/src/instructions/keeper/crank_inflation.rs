@@ -39,7 +39,12 @@ pub fn crank_inflation(ctx: Context<CrankInflation>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let report = {
         let mut pot = ctx.accounts.reward_pot.load_mut()?;
-        advance_emission(&mut ctx.accounts.config, &mut pot, now, ctx.accounts.ale_mint.supply)?
+        advance_emission(
+            &mut ctx.accounts.config,
+            &mut pot,
+            now,
+            ctx.accounts.ale_mint.supply,
+        )?
     };
     let to_mint = report.bucket_a_to_mint();
     let Some(summary) = report.summary else {
@@ -81,14 +86,19 @@ impl CrankInflation<'_> {
     /// Config and pot agree, and the reward vault holds every unclaimed bucket-A token.
     fn invariant(&mut self) -> Result<()> {
         self.config.invariant()?;
-        self.reward_pot.load()?.invariant(self.config.bucket_b_allocated)?;
+        self.reward_pot
+            .load()?
+            .invariant(self.config.bucket_b_allocated)?;
         self.reward_vault.reload()?;
         let owed = self
             .config
             .bucket_a_minted
             .checked_sub(self.config.rewards_claimed)
             .ok_or(StakingError::InvariantViolated)?;
-        require!(self.reward_vault.amount >= owed, StakingError::InvariantViolated);
+        require!(
+            self.reward_vault.amount >= owed,
+            StakingError::InvariantViolated
+        );
         Ok(())
     }
 }

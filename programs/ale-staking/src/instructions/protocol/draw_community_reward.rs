@@ -36,7 +36,11 @@ pub struct DrawCommunityReward<'info> {
 
 impl DrawCommunityReward<'_> {
     pub fn validate(&self) -> Result<()> {
-        require_keys_eq!(self.destination.mint, self.config.ale_mint, StakingError::WrongMint);
+        require_keys_eq!(
+            self.destination.mint,
+            self.config.ale_mint,
+            StakingError::WrongMint
+        );
         Ok(())
     }
 }
@@ -49,26 +53,42 @@ pub fn draw_community_reward(
 ) -> Result<()> {
     let amount = {
         let config = &ctx.accounts.config;
-        let closes_at = config.epoch_start(epoch.checked_add(1).ok_or(StakingError::MathOverflow)?)?;
-        require!(closes_at <= config.last_emission_ts, StakingError::EpochNotClosed);
+        let closes_at =
+            config.epoch_start(epoch.checked_add(1).ok_or(StakingError::MathOverflow)?)?;
+        require!(
+            closes_at <= config.last_emission_ts,
+            StakingError::EpochNotClosed
+        );
         let index = (epoch % EPOCH_RING_LEN as u64) as usize;
         let mut pot = ctx.accounts.reward_pot.load_mut()?;
         let mut work = ctx.accounts.community_work.load_mut()?;
         let slot = &mut pot.epochs[index];
-        require!(slot.in_use != 0 && slot.epoch == epoch, StakingError::EpochExpired);
-        require!(slot.flags & EPOCH_CLOSED != 0, StakingError::InvariantViolated);
+        require!(
+            slot.in_use != 0 && slot.epoch == epoch,
+            StakingError::EpochExpired
+        );
+        require!(
+            slot.flags & EPOCH_CLOSED != 0,
+            StakingError::InvariantViolated
+        );
         let entry = &mut work.epochs[index];
         require!(
             entry.in_use != 0 && entry.epoch == epoch && entry.paid_work > 0,
             StakingError::NoPaidWork
         );
         require!(entry.drawn == 0, StakingError::AlreadyDrawn);
-        let amount =
-            pro_rata_share(slot.allocation, entry.paid_work, slot.paid_work as u128).or_overflow()?;
-        slot.drawn = slot.drawn.checked_add(amount).ok_or(StakingError::MathOverflow)?;
+        let amount = pro_rata_share(slot.allocation, entry.paid_work, slot.paid_work as u128)
+            .or_overflow()?;
+        slot.drawn = slot
+            .drawn
+            .checked_add(amount)
+            .ok_or(StakingError::MathOverflow)?;
         entry.drawn = 1;
         entry.drawn_amount = amount;
-        pot.total_drawn = pot.total_drawn.checked_add(amount).ok_or(StakingError::MathOverflow)?;
+        pot.total_drawn = pot
+            .total_drawn
+            .checked_add(amount)
+            .ok_or(StakingError::MathOverflow)?;
         work.invariant()?;
         pot.invariant(config.bucket_b_allocated)?;
         amount

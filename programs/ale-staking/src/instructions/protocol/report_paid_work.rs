@@ -30,20 +30,35 @@ impl ReportPaidWork<'_> {
 }
 
 #[access_control(ctx.accounts.validate(amount))]
-pub fn report_paid_work(ctx: Context<ReportPaidWork>, community: Pubkey, amount: u64) -> Result<()> {
+pub fn report_paid_work(
+    ctx: Context<ReportPaidWork>,
+    community: Pubkey,
+    amount: u64,
+) -> Result<()> {
     let epoch = ctx.accounts.config.epoch_at(Clock::get()?.unix_timestamp)?;
     let community_epoch_total = {
         let mut pot = ctx.accounts.reward_pot.load_mut()?;
         let (slot, _expired) = pot.slot_mut(epoch)?;
-        slot.paid_work = slot.paid_work.checked_add(amount).ok_or(StakingError::MathOverflow)?;
+        slot.paid_work = slot
+            .paid_work
+            .checked_add(amount)
+            .ok_or(StakingError::MathOverflow)?;
         let mut work = ctx.accounts.community_work.load_mut()?;
         let entry = work.slot_mut(epoch)?;
-        entry.paid_work = entry.paid_work.checked_add(amount).ok_or(StakingError::MathOverflow)?;
+        entry.paid_work = entry
+            .paid_work
+            .checked_add(amount)
+            .ok_or(StakingError::MathOverflow)?;
         let total = entry.paid_work;
         work.invariant()?;
         pot.invariant(ctx.accounts.config.bucket_b_allocated)?;
         total
     };
-    emit_cpi!(PaidWorkReported { community, epoch, amount, community_epoch_total });
+    emit_cpi!(PaidWorkReported {
+        community,
+        epoch,
+        amount,
+        community_epoch_total
+    });
     Ok(())
 }

@@ -32,9 +32,18 @@ pub struct ClaimRewards<'info> {
 
 impl ClaimRewards<'_> {
     pub fn validate(&self) -> Result<()> {
-        self.config.require_current_emission(Clock::get()?.unix_timestamp)?;
-        require_keys_eq!(self.owner_token.mint, self.config.ale_mint, StakingError::WrongMint);
-        require_keys_eq!(self.owner_token.owner, self.owner.key(), StakingError::WrongTokenOwner);
+        self.config
+            .require_current_emission(Clock::get()?.unix_timestamp)?;
+        require_keys_eq!(
+            self.owner_token.mint,
+            self.config.ale_mint,
+            StakingError::WrongMint
+        );
+        require_keys_eq!(
+            self.owner_token.owner,
+            self.owner.key(),
+            StakingError::WrongTokenOwner
+        );
         Ok(())
     }
 }
@@ -47,9 +56,14 @@ pub fn claim_rewards(ctx: Context<ClaimRewards>) -> Result<()> {
     let amount = stake.claimable;
     require!(amount > 0, StakingError::NothingToClaim);
     stake.claimable = 0;
-    stake.total_claimed = stake.total_claimed.checked_add(amount).ok_or(StakingError::MathOverflow)?;
-    config.rewards_claimed =
-        config.rewards_claimed.checked_add(amount).ok_or(StakingError::MathOverflow)?;
+    stake.total_claimed = stake
+        .total_claimed
+        .checked_add(amount)
+        .ok_or(StakingError::MathOverflow)?;
+    config.rewards_claimed = config
+        .rewards_claimed
+        .checked_add(amount)
+        .ok_or(StakingError::MathOverflow)?;
 
     let bump = [config.bump];
     let signer: &[&[&[u8]]] = &[&[seeds::CONFIG, &bump]];
@@ -70,6 +84,9 @@ pub fn claim_rewards(ctx: Context<ClaimRewards>) -> Result<()> {
 
     ctx.accounts.stake_account.invariant()?;
     ctx.accounts.config.invariant()?;
-    emit_cpi!(RewardsClaimed { owner: ctx.accounts.owner.key(), amount });
+    emit_cpi!(RewardsClaimed {
+        owner: ctx.accounts.owner.key(),
+        amount
+    });
     Ok(())
 }

@@ -23,13 +23,18 @@ pub struct CloseStakeAccount<'info> {
 
 impl CloseStakeAccount<'_> {
     pub fn validate(&self) -> Result<()> {
-        require!(self.stake_account.is_empty(), StakingError::StakeAccountNotEmpty);
+        require!(
+            self.stake_account.is_empty(),
+            StakingError::StakeAccountNotEmpty
+        );
         Ok(())
     }
 }
 
 #[access_control(ctx.accounts.validate())]
 pub fn close_stake_account(ctx: Context<CloseStakeAccount>) -> Result<()> {
-    emit_cpi!(StakeAccountClosed { owner: ctx.accounts.owner.key() });
+    emit_cpi!(StakeAccountClosed {
+        owner: ctx.accounts.owner.key()
+    });
     Ok(())
 }

@@ -25,8 +25,12 @@ pub struct RequestUnstake<'info> {
 impl RequestUnstake<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, StakingError::ZeroAmount);
-        self.config.require_current_emission(Clock::get()?.unix_timestamp)?;
-        require!(self.stake_account.active_amount >= amount, StakingError::InsufficientStake);
+        self.config
+            .require_current_emission(Clock::get()?.unix_timestamp)?;
+        require!(
+            self.stake_account.active_amount >= amount,
+            StakingError::InsufficientStake
+        );
         Ok(())
     }
 }
@@ -37,17 +41,28 @@ pub fn request_unstake(ctx: Context<RequestUnstake>, amount: u64) -> Result<()> 
     let config = &mut ctx.accounts.config;
     let stake = &mut ctx.accounts.stake_account;
     stake.settle(config)?;
-    stake.active_amount = stake.active_amount.checked_sub(amount).ok_or(StakingError::InsufficientStake)?;
+    stake.active_amount = stake
+        .active_amount
+        .checked_sub(amount)
+        .ok_or(StakingError::InsufficientStake)?;
     if stake.active_amount == 0 {
         stake.active_since = 0;
     }
-    stake.cooling_amount = stake.cooling_amount.checked_add(amount).ok_or(StakingError::MathOverflow)?;
-    stake.cooldown_ends_at =
-        now.checked_add(config.cooldown_seconds).ok_or(StakingError::MathOverflow)?;
-    config.total_active_stake =
-        config.total_active_stake.checked_sub(amount).ok_or(StakingError::InvariantViolated)?;
-    config.total_cooling_stake =
-        config.total_cooling_stake.checked_add(amount).ok_or(StakingError::MathOverflow)?;
+    stake.cooling_amount = stake
+        .cooling_amount
+        .checked_add(amount)
+        .ok_or(StakingError::MathOverflow)?;
+    stake.cooldown_ends_at = now
+        .checked_add(config.cooldown_seconds)
+        .ok_or(StakingError::MathOverflow)?;
+    config.total_active_stake = config
+        .total_active_stake
+        .checked_sub(amount)
+        .ok_or(StakingError::InvariantViolated)?;
+    config.total_cooling_stake = config
+        .total_cooling_stake
+        .checked_add(amount)
+        .ok_or(StakingError::MathOverflow)?;
 
     stake.invariant()?;
     config.invariant()?;

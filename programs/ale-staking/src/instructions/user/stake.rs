@@ -33,10 +33,22 @@ pub struct Stake<'info> {
 impl Stake<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, StakingError::ZeroAmount);
-        self.config.require_current_emission(Clock::get()?.unix_timestamp)?;
-        require_keys_eq!(self.owner_token.mint, self.config.ale_mint, StakingError::WrongMint);
-        require_keys_eq!(self.owner_token.owner, self.owner.key(), StakingError::WrongTokenOwner);
-        require!(self.owner_token.amount >= amount, StakingError::InsufficientBalance);
+        self.config
+            .require_current_emission(Clock::get()?.unix_timestamp)?;
+        require_keys_eq!(
+            self.owner_token.mint,
+            self.config.ale_mint,
+            StakingError::WrongMint
+        );
+        require_keys_eq!(
+            self.owner_token.owner,
+            self.owner.key(),
+            StakingError::WrongTokenOwner
+        );
+        require!(
+            self.owner_token.amount >= amount,
+            StakingError::InsufficientBalance
+        );
         Ok(())
     }
 }
@@ -64,9 +76,14 @@ pub fn stake(ctx: Context<Stake>, amount: u64) -> Result<()> {
     if stake.active_amount == 0 {
         stake.active_since = now;
     }
-    stake.active_amount = stake.active_amount.checked_add(amount).ok_or(StakingError::MathOverflow)?;
-    config.total_active_stake =
-        config.total_active_stake.checked_add(amount).ok_or(StakingError::MathOverflow)?;
+    stake.active_amount = stake
+        .active_amount
+        .checked_add(amount)
+        .ok_or(StakingError::MathOverflow)?;
+    config.total_active_stake = config
+        .total_active_stake
+        .checked_add(amount)
+        .ok_or(StakingError::MathOverflow)?;
 
     stake.invariant()?;
     config.invariant()?;

@@ -31,9 +31,20 @@ pub struct Withdraw<'info> {
 
 impl Withdraw<'_> {
     pub fn validate(&self) -> Result<()> {
-        require_keys_eq!(self.owner_token.mint, self.config.ale_mint, StakingError::WrongMint);
-        require_keys_eq!(self.owner_token.owner, self.owner.key(), StakingError::WrongTokenOwner);
-        require!(self.stake_account.cooling_amount > 0, StakingError::NothingToWithdraw);
+        require_keys_eq!(
+            self.owner_token.mint,
+            self.config.ale_mint,
+            StakingError::WrongMint
+        );
+        require_keys_eq!(
+            self.owner_token.owner,
+            self.owner.key(),
+            StakingError::WrongTokenOwner
+        );
+        require!(
+            self.stake_account.cooling_amount > 0,
+            StakingError::NothingToWithdraw
+        );
         require!(
             Clock::get()?.unix_timestamp >= self.stake_account.cooldown_ends_at,
             StakingError::CooldownNotElapsed
@@ -66,11 +77,16 @@ pub fn withdraw(ctx: Context<Withdraw>) -> Result<()> {
     let stake = &mut ctx.accounts.stake_account;
     stake.cooling_amount = 0;
     stake.cooldown_ends_at = 0;
-    config.total_cooling_stake =
-        config.total_cooling_stake.checked_sub(amount).ok_or(StakingError::InvariantViolated)?;
+    config.total_cooling_stake = config
+        .total_cooling_stake
+        .checked_sub(amount)
+        .ok_or(StakingError::InvariantViolated)?;
 
     stake.invariant()?;
     config.invariant()?;
-    emit_cpi!(StakeWithdrawn { owner: stake.owner, amount });
+    emit_cpi!(StakeWithdrawn {
+        owner: stake.owner,
+        amount
+    });
     Ok(())
 }
