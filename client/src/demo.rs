@@ -141,7 +141,7 @@ pub fn ale(base_units: u64) -> String {
     let whole = (base_units / ONE_ALE).to_string();
     let mut grouped = String::new();
     for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);
