@@ -17,6 +17,7 @@ use solana_sdk::program_pack::Pack;
 use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::{Transaction, TransactionError};
 use solana_system_interface::instruction as system_instruction;
+use spl_token_2022_interface as token_2022;
 use spl_token_interface::state::{Account as SplAccount, Mint as SplMint};
 
 use crate::events::RawEvent;
@@ -181,16 +182,23 @@ impl EmbeddedRuntime {
         T::try_deserialize(&mut account.data.as_slice()).context("deserialize account")
     }
 
+    /// Balance of a token account (SPL Token or Token-2022: the base layout comes first).
     pub async fn token_balance(&mut self, token_account: Pubkey) -> u64 {
         self.account(token_account)
             .await
-            .map(|a| SplAccount::unpack(&a.data).expect("token account").amount)
+            .map(|a| {
+                SplAccount::unpack(&a.data[..SplAccount::LEN])
+                    .expect("token account")
+                    .amount
+            })
             .unwrap_or(0)
     }
 
     pub async fn mint_supply(&mut self, mint: Pubkey) -> u64 {
         let account = self.account(mint).await.expect("mint exists");
-        SplMint::unpack(&account.data).expect("mint").supply
+        SplMint::unpack(&account.data[..SplMint::LEN])
+            .expect("mint")
+            .supply
     }
 
     pub async fn clock(&mut self) -> Clock {
@@ -231,6 +239,17 @@ impl EmbeddedRuntime {
 
     /// A new SPL Token mint with `authority`.
     pub async fn create_mint(&mut self, authority: &Pubkey, decimals: u8) -> Pubkey {
+        self.create_mint_of(&spl_token_interface::ID, authority, decimals)
+            .await
+    }
+
+    /// A new mint of `token_program` (SPL Token or Token-2022, no extensions).
+    pub async fn create_mint_of(
+        &mut self,
+        token_program: &Pubkey,
+        authority: &Pubkey,
+        decimals: u8,
+    ) -> Pubkey {
         let mint = Keypair::new();
         let rent = self.context.banks_client.get_rent().await.expect("rent");
         let ixs = [
@@ -239,10 +258,10 @@ impl EmbeddedRuntime {
                 &mint.pubkey(),
                 rent.minimum_balance(SplMint::LEN),
                 SplMint::LEN as u64,
-                &spl_token_interface::ID,
+                token_program,
             ),
-            spl_token_interface::instruction::initialize_mint2(
-                &spl_token_interface::ID,
+            token_2022::instruction::initialize_mint2(
+                token_program,
                 &mint.pubkey(),
                 authority,
                 None,
@@ -256,6 +275,7 @@ impl EmbeddedRuntime {
 
     /// A new SPL Token account of `mint` owned by `owner`.
     pub async fn create_token_account(&mut self, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
+        let token_program = self.account(*mint).await.expect("mint exists").owner;
         let account = Keypair::new();
         let rent = self.context.banks_client.get_rent().await.expect("rent");
         let ixs = [
@@ -264,10 +284,10 @@ impl EmbeddedRuntime {
                 &account.pubkey(),
                 rent.minimum_balance(SplAccount::LEN),
                 SplAccount::LEN as u64,
-                &spl_token_interface::ID,
+                &token_program,
             ),
-            spl_token_interface::instruction::initialize_account3(
-                &spl_token_interface::ID,
+            token_2022::instruction::initialize_account3(
+                &token_program,
                 &account.pubkey(),
                 mint,
                 owner,
@@ -278,6 +298,34 @@ impl EmbeddedRuntime {
             .await
             .expect("create token account");
         account.pubkey()
+    }
+
+    /// Mints `amount` of `mint` (whose authority signs) to `to`.
+    pub async fn mint_to(&mut self, mint: &Pubkey, authority: &Keypair, to: &Pubkey, amount: u64) {
+        let token_program = self.account(*mint).await.expect("mint exists").owner;
+        let ix = token_2022::instruction::mint_to(
+            &token_program,
+            mint,
+            to,
+            &authority.pubkey(),
+            &[],
+            amount,
+        )
+        .expect("mint_to");
+        self.send(&[ix], &[authority]).await.expect("mint to");
+    }
+
+    pub async fn rent_for(&mut self, bytes: usize) -> u64 {
+        self.context
+            .banks_client
+            .get_rent()
+            .await
+            .expect("rent")
+            .minimum_balance(bytes)
+    }
+
+    pub async fn lamports(&mut self, address: Pubkey) -> u64 {
+        self.account(address).await.map_or(0, |a| a.lamports)
     }
 
     /// Transfers SPL tokens between two accounts of `owner`'s signing.

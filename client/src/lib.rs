@@ -5,6 +5,7 @@ pub mod demo;
 pub mod embedded;
 pub mod events;
 pub mod pda;
+pub mod protocol;
 pub mod staking;
 
 pub use embedded::{EmbeddedRuntime, TxOutcome};

@@ -1,5 +1,6 @@
 //! Every PDA of the suite, derived in one place from the programs' seed constants.
 
+use ale_protocol::seeds as protocol_seeds;
 use ale_staking::seeds as staking_seeds;
 use anchor_lang::prelude::Pubkey;
 
@@ -47,4 +48,53 @@ pub fn protocol_reporter(protocol_program: &Pubkey) -> Pubkey {
 /// The `emit_cpi!` event authority of a program.
 pub fn event_authority(program: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[b"__event_authority"], program).0
+}
+
+pub fn protocol_pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &ale_protocol::ID).0
+}
+
+pub fn protocol_config() -> Pubkey {
+    protocol_pda(&[protocol_seeds::PROTOCOL_CONFIG])
+}
+
+/// ale-protocol's signer for CPIs into ale-staking.
+pub fn protocol_signer() -> Pubkey {
+    protocol_reporter(&ale_protocol::ID)
+}
+
+pub fn community(id: u64) -> Pubkey {
+    protocol_pda(&[protocol_seeds::COMMUNITY, &id.to_le_bytes()])
+}
+
+pub fn ledger(community: &Pubkey) -> Pubkey {
+    protocol_pda(&[protocol_seeds::LEDGER, community.as_ref()])
+}
+
+pub fn membership(community: &Pubkey, member: &Pubkey) -> Pubkey {
+    protocol_pda(&[
+        protocol_seeds::MEMBERSHIP,
+        community.as_ref(),
+        member.as_ref(),
+    ])
+}
+
+pub fn qualification_ticket(community: &Pubkey, candidate: &Pubkey) -> Pubkey {
+    protocol_pda(&[
+        protocol_seeds::QUALIFICATION,
+        community.as_ref(),
+        candidate.as_ref(),
+    ])
+}
+
+pub fn batch(community: &Pubkey, id: u64) -> Pubkey {
+    protocol_pda(&[protocol_seeds::BATCH, community.as_ref(), &id.to_le_bytes()])
+}
+
+pub fn batch_vault(batch: &Pubkey) -> Pubkey {
+    protocol_pda(&[protocol_seeds::BATCH_VAULT, batch.as_ref()])
+}
+
+pub fn requester(poster: &Pubkey) -> Pubkey {
+    protocol_pda(&[protocol_seeds::REQUESTER, poster.as_ref()])
 }

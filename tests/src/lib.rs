@@ -2,6 +2,7 @@
 //! programs and SPL Token, funded wallets, mints, clock warps, error assertions and
 //! account snapshots (to prove a refused instruction changed nothing).
 
+pub mod protocol_env;
 pub mod reporter_stub;
 pub mod staking_env;
 
@@ -11,6 +12,7 @@ use solana_sdk::account::Account;
 use solana_sdk::instruction::InstructionError;
 use solana_sdk::transaction::TransactionError;
 
+pub use protocol_env::{Poster, ProtocolEnv};
 pub use staking_env::{Staker, StakingEnv};
 
 /// Asserts that `result` failed with the Anchor error `code` (user errors count from

@@ -1,11 +1,85 @@
 //! ale-protocol: communities, reputation ledgers, task batches with escrow, validation
 //! pools, settlement and claims. Depends on ale-staking (CPI through its reporter PDA),
-//! never the reverse. Its instructions arrive with the protocol issues; until then the
-//! program is deployed empty so that ids, the workspace and the runtime are in place.
+//! never the reverse.
 
 use anchor_lang::prelude::*;
+
+pub mod constants;
+pub mod error;
+pub mod escrow;
+pub mod events;
+pub mod instructions;
+pub mod seeds;
+pub mod state;
+
+use instructions::*;
 
 declare_id!("2Qv6kZnQBjav2g3QcpyWe5gdijkoXdtpKcTJNo3s5Jz5");
 
 #[program]
-pub mod ale_protocol {}
+pub mod ale_protocol {
+    use super::*;
+
+    // Operator.
+    pub fn initialize_protocol(
+        ctx: Context<InitializeProtocol>,
+        params: ProtocolParams,
+    ) -> Result<()> {
+        instructions::initialize_protocol(ctx, params)
+    }
+
+    // Community creators.
+    pub fn create_community(
+        ctx: Context<CreateCommunity>,
+        community_id: u64,
+        params: CommunityParams,
+    ) -> Result<()> {
+        instructions::create_community(ctx, community_id, params)
+    }
+
+    pub fn reveal_qualification_key(
+        ctx: Context<RevealQualificationKey>,
+        answers: Vec<u8>,
+        salt: [u8; 32],
+    ) -> Result<()> {
+        instructions::reveal_qualification_key(ctx, answers, salt)
+    }
+
+    pub fn rotate_qualification(
+        ctx: Context<RotateQualification>,
+        items_root: [u8; 32],
+        key_commitment: [u8; 32],
+    ) -> Result<()> {
+        instructions::rotate_qualification(ctx, items_root, key_commitment)
+    }
+
+    // Workers.
+    pub fn commit_qualification(
+        ctx: Context<CommitQualification>,
+        commitment: [u8; 32],
+    ) -> Result<()> {
+        instructions::commit_qualification(ctx, commitment)
+    }
+
+    pub fn join_community(ctx: Context<JoinCommunity>, proof: JoinProof) -> Result<()> {
+        instructions::join_community(ctx, proof)
+    }
+
+    // Posters (client companies).
+    pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()> {
+        instructions::post_batch(ctx, params)
+    }
+
+    pub fn cancel_items(ctx: Context<CancelItems>, first: u32, count: u32) -> Result<()> {
+        instructions::cancel_items(ctx, first, count)
+    }
+
+    // Keepers (permissionless).
+    pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()> {
+        instructions::refund_expired(ctx, max_items)
+    }
+
+    pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {
+        instructions::close_batch(ctx)
+    }
+}

@@ -1,0 +1,262 @@
+//! Typed instruction builders for ale-protocol, from the program's own `accounts` and
+//! `instruction` types.
+
+use ale_protocol::instructions::{CommunityParams, JoinProof, PostBatchParams, ProtocolParams};
+use ale_protocol::state::{Batch, ItemTable};
+use ale_protocol::{accounts, instruction};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use solana_sdk::instruction::Instruction;
+use solana_system_interface::instruction as system_instruction;
+
+use crate::pda;
+
+const SYSTEM_PROGRAM: Pubkey = anchor_lang::system_program::ID;
+
+fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: ale_protocol::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+fn event_authority() -> Pubkey {
+    pda::event_authority(&ale_protocol::ID)
+}
+
+pub fn initialize_protocol(admin: Pubkey, params: ProtocolParams) -> Instruction {
+    build(
+        accounts::InitializeProtocol {
+            admin,
+            config: pda::protocol_config(),
+            reporter: pda::protocol_signer(),
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::InitializeProtocol { params },
+    )
+}
+
+pub fn create_community(
+    creator: Pubkey,
+    community_id: u64,
+    params: CommunityParams,
+    prerequisite: Option<Pubkey>,
+) -> Instruction {
+    let community = pda::community(community_id);
+    build(
+        accounts::CreateCommunity {
+            creator,
+            config: pda::protocol_config(),
+            community,
+            ledger: pda::ledger(&community),
+            prerequisite,
+            reporter: pda::protocol_signer(),
+            staking_config: pda::staking_config(),
+            community_work: pda::community_work(&community),
+            staking_event_authority: pda::event_authority(&ale_staking::ID),
+            staking_program: ale_staking::ID,
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::CreateCommunity {
+            community_id,
+            params,
+        },
+    )
+}
+
+pub fn reveal_qualification_key(
+    creator: Pubkey,
+    community: Pubkey,
+    answers: Vec<u8>,
+    salt: [u8; 32],
+) -> Instruction {
+    build(
+        accounts::RevealQualificationKey {
+            creator,
+            community,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::RevealQualificationKey { answers, salt },
+    )
+}
+
+pub fn rotate_qualification(
+    creator: Pubkey,
+    community: Pubkey,
+    items_root: [u8; 32],
+    key_commitment: [u8; 32],
+) -> Instruction {
+    build(
+        accounts::RotateQualification {
+            creator,
+            community,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::RotateQualification {
+            items_root,
+            key_commitment,
+        },
+    )
+}
+
+pub fn commit_qualification(
+    candidate: Pubkey,
+    community: Pubkey,
+    commitment: [u8; 32],
+) -> Instruction {
+    build(
+        accounts::CommitQualification {
+            candidate,
+            community,
+            ticket: pda::qualification_ticket(&community, &candidate),
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::CommitQualification { commitment },
+    )
+}
+
+/// Which proof accounts a join carries (the community's join rule decides).
+pub enum JoinWith {
+    Nothing,
+    PrerequisiteLedger(Pubkey),
+    QualificationTicket,
+}
+
+pub fn join_community(
+    member: Pubkey,
+    community: Pubkey,
+    with: JoinWith,
+    proof: JoinProof,
+) -> Instruction {
+    let (prerequisite_ledger, qualification_ticket) = match with {
+        JoinWith::Nothing => (None, None),
+        JoinWith::PrerequisiteLedger(ledger) => (Some(ledger), None),
+        JoinWith::QualificationTicket => {
+            (None, Some(pda::qualification_ticket(&community, &member)))
+        }
+    };
+    build(
+        accounts::JoinCommunity {
+            member,
+            community,
+            ledger: pda::ledger(&community),
+            membership: pda::membership(&community, &member),
+            prerequisite_ledger,
+            qualification_ticket,
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::JoinCommunity { proof },
+    )
+}
+
+/// The system instruction that creates a batch's item table (a fresh keypair's
+/// account, owned by ale-protocol); it goes in the same transaction as `post_batch`.
+pub fn create_item_table(
+    payer: Pubkey,
+    table: Pubkey,
+    item_count: u32,
+    lamports: u64,
+) -> Instruction {
+    system_instruction::create_account(
+        &payer,
+        &table,
+        lamports,
+        ItemTable::space(item_count) as u64,
+        &ale_protocol::ID,
+    )
+}
+
+pub struct PostBatchAccounts {
+    pub poster: Pubkey,
+    pub community: Pubkey,
+    pub item_table: Pubkey,
+    pub mint: Pubkey,
+    pub poster_token: Pubkey,
+    pub token_program: Pubkey,
+}
+
+pub fn post_batch(a: PostBatchAccounts, params: PostBatchParams) -> Instruction {
+    let batch = pda::batch(&a.community, params.batch_id);
+    build(
+        accounts::PostBatch {
+            poster: a.poster,
+            config: pda::protocol_config(),
+            community: a.community,
+            batch,
+            item_table: a.item_table,
+            mint: a.mint,
+            vault: pda::batch_vault(&batch),
+            poster_token: a.poster_token,
+            requester: pda::requester(&a.poster),
+            token_program: a.token_program,
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::PostBatch { params },
+    )
+}
+
+pub fn cancel_items(batch_address: Pubkey, batch: &Batch, first: u32, count: u32) -> Instruction {
+    build(
+        accounts::CancelItems {
+            poster: batch.poster,
+            batch: batch_address,
+            item_table: batch.item_table,
+            vault: batch.vault,
+            mint: batch.mint,
+            refund_account: batch.refund_account,
+            requester: pda::requester(&batch.poster),
+            token_program: batch.token_program,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::CancelItems { first, count },
+    )
+}
+
+pub fn refund_expired(batch_address: Pubkey, batch: &Batch, max_items: u32) -> Instruction {
+    build(
+        accounts::RefundExpired {
+            batch: batch_address,
+            item_table: batch.item_table,
+            vault: batch.vault,
+            mint: batch.mint,
+            refund_account: batch.refund_account,
+            requester: pda::requester(&batch.poster),
+            token_program: batch.token_program,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::RefundExpired { max_items },
+    )
+}
+
+pub fn close_batch(batch_address: Pubkey, batch: &Batch) -> Instruction {
+    build(
+        accounts::CloseBatch {
+            batch: batch_address,
+            poster: batch.poster,
+            item_table: batch.item_table,
+            vault: batch.vault,
+            mint: batch.mint,
+            refund_account: batch.refund_account,
+            requester: pda::requester(&batch.poster),
+            token_program: batch.token_program,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::CloseBatch {},
+    )
+}

@@ -1,0 +1,44 @@
+//! Caps and limits, each with the reasoning that sizes it.
+
+/// Label schema: at least a yes/no question, at most 16 classes (labels fit a nibble).
+pub const MIN_CLASSES: u8 = 2;
+pub const MAX_CLASSES: u8 = 16;
+
+/// Payment mints one community can hold balances in. Ledger entries keep one claimable
+/// balance per slot, so the entry stays fixed-size (ALE, two stablecoins, one more).
+pub const MINT_SLOTS: usize = 4;
+
+/// Ledger entries added by one growth step: 64 x 160 bytes = 10,240 bytes, exactly the
+/// most one instruction may grow an account by.
+pub const LEDGER_GROWTH_ENTRIES: u32 = 64;
+/// Entries of a new ledger: 32 x 160 + header stays far inside one `init` by CPI.
+pub const LEDGER_INITIAL_ENTRIES: u32 = 32;
+/// The most entries one ledger account holds: its 10 MiB size limit.
+pub const LEDGER_MAX_ENTRIES: u32 = ((10 * 1024 * 1024) - 64) / 160;
+
+/// Onboarding qualification: at most 32 gold items (one byte per answer).
+pub const MAX_QUALIFICATION_ITEMS: u8 = 32;
+
+/// The most items of one batch: its item table is created by the client with a
+/// top-level `create_account` (up to 10 MiB), 8 bytes per item, header included.
+pub const MAX_BATCH_ITEMS: u32 = 1_000_000;
+
+/// Items one `cancel_items` or `refund_expired` call walks. Per item: one 8-byte state
+/// read and write (~100 CU); one token transfer (~4,700 CU) per call. 2,048 items stay
+/// well under the 200,000 CU default; the cursor makes the work resumable.
+pub const MAX_ITEMS_PER_REFUND_CALL: u32 = 2_048;
+
+/// Fees are in basis points.
+pub const BPS_DENOMINATOR: u64 = 10_000;
+/// Ceiling of the protocol fee the operator may set.
+pub const MAX_PROTOCOL_FEE_BPS: u16 = 1_000;
+/// Ceiling of the ceiling the operator may set on creator fees.
+pub const MAX_CREATOR_FEE_CAP_BPS: u16 = 2_000;
+
+/// Commit and reveal windows: one minute to thirty days each.
+pub const MIN_WINDOW_SECONDS: u32 = 60;
+pub const MAX_WINDOW_SECONDS: u32 = 30 * 86_400;
+
+/// Name and skill tag sizes (UTF-8, zero-padded).
+pub const NAME_LEN: usize = 32;
+pub const SKILL_TAG_LEN: usize = 16;

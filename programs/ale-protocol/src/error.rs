@@ -1,0 +1,112 @@
+use ale_math::MathError;
+use anchor_lang::prelude::*;
+
+#[error_code]
+pub enum ProtocolError {
+    #[msg("signer is not the protocol admin")]
+    NotProtocolAdmin,
+    #[msg("a protocol fee parameter is out of range")]
+    InvalidFeeConfig,
+    #[msg("community name or skill tag is empty or too long")]
+    InvalidName,
+    #[msg("label schema must have 2 to 16 classes")]
+    InvalidLabelSchema,
+    #[msg("consensus rule is out of range")]
+    InvalidConsensusRule,
+    #[msg("commit or reveal window is out of range")]
+    InvalidWindows,
+    #[msg("creator fee is above the protocol's cap")]
+    CreatorFeeTooHigh,
+    #[msg("join rule is invalid (qualification size, pass mark or prerequisite)")]
+    InvalidJoinRule,
+    #[msg("community id is not the next one")]
+    CommunityIdMismatch,
+    #[msg("wallet is already a member of this community")]
+    AlreadyMember,
+    #[msg("community has reached its member limit")]
+    LedgerFull,
+    #[msg("ledger does not belong to the named community")]
+    WrongLedger,
+    #[msg("ledger entry at this index is not the signer's")]
+    WrongMemberIndex,
+    #[msg("reputation in the prerequisite community is below the required minimum")]
+    InsufficientReputation,
+    #[msg("this instruction does not match the community's join rule")]
+    JoinRuleMismatch,
+    #[msg("qualification answers do not match the committed key")]
+    QualificationKeyMismatch,
+    #[msg("qualification key is already revealed for this round")]
+    QualificationKeyRevealed,
+    #[msg("qualification key is not revealed yet")]
+    QualificationKeyNotRevealed,
+    #[msg("qualification commitment belongs to another round")]
+    StaleQualificationRound,
+    #[msg("revealed answers do not match the candidate's commitment")]
+    QualificationCommitMismatch,
+    #[msg("fewer correct answers than the pass mark")]
+    QualificationFailed,
+    #[msg("signer is not the community creator")]
+    NotCreator,
+    #[msg("batch must have at least one item")]
+    ZeroItems,
+    #[msg("batch has more items than allowed")]
+    TooManyItems,
+    #[msg("item table account does not have the batch's size")]
+    WrongItemTableSize,
+    #[msg("price per item must be greater than zero")]
+    ZeroPrice,
+    #[msg("arithmetic overflow")]
+    MathOverflow,
+    #[msg("deadline leaves less than one commit and reveal window")]
+    DeadlineTooSoon,
+    #[msg("gold items exceed the batch's items")]
+    InvalidGoldItems,
+    #[msg("batch id is not the community's next")]
+    BatchIdMismatch,
+    #[msg("token account or mint is not the batch's")]
+    WrongMint,
+    #[msg("vault is not the batch's escrow vault")]
+    WrongVault,
+    #[msg("item table is not the batch's")]
+    WrongItemTable,
+    #[msg("token account is not the poster's refund account")]
+    WrongRefundAccount,
+    #[msg("token account is not owned by the signer")]
+    WrongTokenOwner,
+    #[msg("token balance is lower than the amount")]
+    InsufficientFunds,
+    #[msg("mint takes a transfer fee or otherwise delivers less than sent")]
+    UnsupportedMint,
+    #[msg("community already holds balances in its maximum number of mints")]
+    MintSlotsFull,
+    #[msg("signer is not the batch's poster")]
+    NotPoster,
+    #[msg("item range is outside the batch")]
+    ItemOutOfRange,
+    #[msg("more items than one call may process")]
+    TooManyItemsPerCall,
+    #[msg("no unstarted item in the range")]
+    NothingToCancel,
+    #[msg("the batch deadline has not passed")]
+    DeadlineNotReached,
+    #[msg("every item of the batch has been refunded or decided already")]
+    NothingToRefund,
+    #[msg("batch still has undecided items or balances")]
+    BatchNotFinished,
+    #[msg("a state invariant does not hold")]
+    InvariantViolated,
+}
+
+/// Maps an ale-math failure to a program error, logging where it happened.
+pub trait OrMathOverflow<T> {
+    fn or_overflow(self) -> Result<T>;
+}
+
+impl<T> OrMathOverflow<T> for std::result::Result<T, MathError> {
+    fn or_overflow(self) -> Result<T> {
+        self.map_err(|e| {
+            msg!("math: {}", e);
+            error!(ProtocolError::MathOverflow)
+        })
+    }
+}

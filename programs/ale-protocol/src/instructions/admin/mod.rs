@@ -1,0 +1,3 @@
+pub mod initialize_protocol;
+
+pub use initialize_protocol::*;

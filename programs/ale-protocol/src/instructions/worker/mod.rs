@@ -1,0 +1,5 @@
+pub mod commit_qualification;
+pub mod join_community;
+
+pub use commit_qualification::*;
+pub use join_community::*;

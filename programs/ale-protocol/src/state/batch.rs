@@ -1,0 +1,83 @@
+use anchor_lang::prelude::*;
+
+use crate::error::ProtocolError;
+
+/// A funded labelling job: N items of one community, paid in one SPL mint from an
+/// escrow vault owned by this account.
+#[account]
+#[derive(InitSpace)]
+pub struct Batch {
+    pub community: Pubkey,
+    pub id: u64,
+    pub poster: Pubkey,
+    pub mint: Pubkey,
+    pub mint_slot: u8,
+    pub token_program: Pubkey,
+    pub vault: Pubkey,
+    /// The poster's token account that receives cancellations and refunds.
+    pub refund_account: Pubkey,
+    pub item_table: Pubkey,
+    pub items_root: [u8; 32],
+    pub item_count: u32,
+    pub price_per_item: u64,
+    pub protocol_fee_per_item: u64,
+    pub creator_fee_per_item: u64,
+    pub created_at: i64,
+    pub deadline: i64,
+    /// Merkle root of sha256(item index || answer || salt) of the gold items, revealed
+    /// at the end of the batch.
+    pub gold_root: [u8; 32],
+    pub gold_count: u32,
+    pub bump: u8,
+    pub vault_bump: u8,
+    pub items_cancelled: u32,
+    pub items_refunded: u32,
+    pub items_decided: u32,
+    pub refund_cursor: u32,
+    /// Escrow accounting: deposited = credited + fees_paid + refunded + in escrow.
+    pub deposited: u64,
+    pub credited: u64,
+    pub fees_paid: u64,
+    pub refunded: u64,
+    pub reserved: [u8; 64],
+}
+
+impl Batch {
+    /// Price less fees. Fees are at most 10% + 20% of the price (the caps in
+    /// constants.rs), floored, so a worker's pay is at least one base unit.
+    pub fn worker_pay_per_item(&self) -> u64 {
+        self.price_per_item
+            .saturating_sub(self.protocol_fee_per_item)
+            .saturating_sub(self.creator_fee_per_item)
+    }
+
+    /// What the escrow vault must hold.
+    pub fn escrow_expected(&self) -> Result<u64> {
+        self.deposited
+            .checked_sub(self.credited)
+            .and_then(|v| v.checked_sub(self.fees_paid))
+            .and_then(|v| v.checked_sub(self.refunded))
+            .ok_or_else(|| error!(ProtocolError::InvariantViolated))
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.items_cancelled as u64 + self.items_refunded as u64 + self.items_decided as u64
+            == self.item_count as u64
+    }
+
+    /// Conservation of the escrow (the vault may hold more: anyone can send tokens to
+    /// it; close_batch returns any surplus to the poster), and item counts.
+    pub fn invariant(&self, vault_balance: u64) -> Result<()> {
+        let fees = self.protocol_fee_per_item as u128 + self.creator_fee_per_item as u128;
+        let counted =
+            self.items_cancelled as u64 + self.items_refunded as u64 + self.items_decided as u64;
+        require!(
+            vault_balance >= self.escrow_expected()?
+                && counted <= self.item_count as u64
+                && fees <= self.price_per_item as u128
+                && self.refund_cursor <= self.item_count,
+            ProtocolError::InvariantViolated
+        );
+        Ok(())
+    }
+}

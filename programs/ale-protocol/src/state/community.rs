@@ -1,0 +1,110 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::{MINT_SLOTS, NAME_LEN, SKILL_TAG_LEN};
+use crate::error::ProtocolError;
+
+/// Who may join.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum JoinRule {
+    Open,
+    /// Reputation at least `min_reputation` in the `prerequisite` community.
+    MinReputation {
+        prerequisite: Pubkey,
+        min_reputation: u64,
+    },
+    /// Pass `pass_mark` of `items` gold items of the current qualification round.
+    Qualification {
+        items: u8,
+        pass_mark: u8,
+    },
+}
+
+/// Which weight a vote carries in the consensus.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum WeightRule {
+    /// Estimated accuracy from the member's record (PROTOCOL.md "Which weight").
+    AccuracyLogOdds,
+    /// The white paper's literal rule: weight = raw reputation.
+    RawReputation,
+}
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub struct ConsensusParams {
+    pub initial_reputation: u64,
+    pub reward_per_win: u64,
+    pub min_votes: u8,
+    pub max_votes: u8,
+    /// Share of the total weight the leading label needs, in basis points (> 50%).
+    pub threshold_bps: u16,
+    /// Lead over the runner-up, in basis points of total weight, that stops early.
+    pub early_stop_margin_bps: u16,
+    pub weight_rule: WeightRule,
+}
+
+/// One round of the onboarding exam: the gold items' answers are committed by hash;
+/// candidates commit their answers blind, the creator reveals the key, candidates
+/// reveal and are graded on chain. A new round needs new items and a new key.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub struct QualificationRound {
+    pub round: u32,
+    /// Merkle root of the gold items' content (off chain).
+    pub items_root: [u8; 32],
+    /// sha256(answers || salt).
+    pub key_commitment: [u8; 32],
+    pub revealed: bool,
+    pub answers: [u8; 32],
+}
+
+#[account]
+#[derive(InitSpace)]
+pub struct Community {
+    pub id: u64,
+    pub creator: Pubkey,
+    pub ledger: Pubkey,
+    pub bump: u8,
+    pub name: [u8; NAME_LEN],
+    pub skill_tag: [u8; SKILL_TAG_LEN],
+    pub num_classes: u8,
+    pub join_rule: JoinRule,
+    pub qualification: QualificationRound,
+    pub consensus: ConsensusParams,
+    pub commit_window_seconds: u32,
+    pub reveal_window_seconds: u32,
+    pub min_stake_to_vote: u64,
+    pub creator_fee_bps: u16,
+    /// Tasks one member may take per day (0: no limit).
+    pub rate_limit_per_day: u16,
+    /// Members the ledger may hold (the ledger's size limit when set to 0).
+    pub max_members: u32,
+    pub member_count: u32,
+    /// Payment mints this community holds balances in; ledger entries index them.
+    pub mints: [Pubkey; MINT_SLOTS],
+    pub batch_count: u64,
+    pub reserved: [u8; 64],
+}
+
+impl Community {
+    /// The slot of `mint`, registering it if a slot is free.
+    pub fn mint_slot(&mut self, mint: Pubkey) -> Result<u8> {
+        if let Some(i) = self.mints.iter().position(|m| *m == mint) {
+            return Ok(i as u8);
+        }
+        let free = self
+            .mints
+            .iter()
+            .position(|m| *m == Pubkey::default())
+            .ok_or(ProtocolError::MintSlotsFull)?;
+        self.mints[free] = mint;
+        Ok(free as u8)
+    }
+
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            self.member_count <= self.max_members
+                && (2..=16).contains(&self.num_classes)
+                && self.consensus.min_votes <= self.consensus.max_votes,
+            ProtocolError::InvariantViolated
+        );
+        Ok(())
+    }
+}

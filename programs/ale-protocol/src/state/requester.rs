@@ -1,0 +1,17 @@
+use anchor_lang::prelude::*;
+
+/// A poster's public record: what it funded and what became of it.
+#[account]
+#[derive(InitSpace)]
+pub struct RequesterRecord {
+    pub poster: Pubkey,
+    pub batches_funded: u64,
+    pub batches_completed: u64,
+    pub batches_cancelled: u64,
+    pub items_posted: u64,
+    pub items_decided: u64,
+    pub items_cancelled: u64,
+    pub items_refunded: u64,
+    pub bump: u8,
+    pub reserved: [u8; 32],
+}

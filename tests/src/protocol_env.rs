@@ -1,0 +1,275 @@
+//! A runtime with both programs initialised as the operator would (ale-staking with
+//! ale-protocol as its reporter, genesis minted, protocol config), plus helpers for
+//! communities, members, posters and batches.
+
+use ale_client::protocol::{self as ix, JoinWith, PostBatchAccounts};
+use ale_client::{pda, staking, EmbeddedRuntime};
+use ale_protocol::instructions::{CommunityParams, JoinProof, PostBatchParams, ProtocolParams};
+use ale_protocol::state::{
+    Batch, Community, ConsensusParams, ItemTable, JoinRule, Ledger, LedgerEntry, ProtocolConfig,
+    RequesterRecord, WeightRule,
+};
+use ale_staking::constants::{DEFAULT_COOLDOWN_SECONDS, DEFAULT_EPOCH_SECONDS};
+use ale_staking::instructions::InitializeParams;
+use anchor_lang::prelude::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::transaction::TransactionError;
+
+pub const PROTOCOL_FEE_BPS: u16 = 250;
+pub const MAX_CREATOR_FEE_BPS: u16 = 1_000;
+
+pub struct ProtocolEnv {
+    pub rt: EmbeddedRuntime,
+    pub operator: Keypair,
+    pub treasury: Keypair,
+    /// A stablecoin-like SPL Token mint (6 decimals) and its authority.
+    pub usd: Pubkey,
+    pub usd_authority: Keypair,
+}
+
+pub struct Poster {
+    pub wallet: Keypair,
+    pub token: Pubkey,
+    pub mint: Pubkey,
+}
+
+impl ProtocolEnv {
+    pub async fn new() -> Self {
+        let mut rt = EmbeddedRuntime::start().await;
+        let operator = rt.funded_wallet(100).await;
+        let treasury = Keypair::new();
+        let staking_params = InitializeParams {
+            cooldown_seconds: DEFAULT_COOLDOWN_SECONDS,
+            epoch_seconds: DEFAULT_EPOCH_SECONDS,
+            protocol_program: ale_protocol::ID,
+        };
+        rt.send(
+            &[staking::initialize(operator.pubkey(), staking_params)],
+            &[&operator],
+        )
+        .await
+        .expect("initialize staking");
+        let distribution = rt
+            .create_token_account(&pda::ale_mint(), &operator.pubkey())
+            .await;
+        rt.send(
+            &[staking::genesis_mint(operator.pubkey(), distribution)],
+            &[&operator],
+        )
+        .await
+        .expect("genesis");
+        let params = ProtocolParams {
+            treasury: treasury.pubkey(),
+            protocol_fee_bps: PROTOCOL_FEE_BPS,
+            max_creator_fee_bps: MAX_CREATOR_FEE_BPS,
+        };
+        rt.send(
+            &[ix::initialize_protocol(operator.pubkey(), params)],
+            &[&operator],
+        )
+        .await
+        .expect("initialize protocol");
+        let usd_authority = Keypair::new();
+        let usd = rt.create_mint(&usd_authority.pubkey(), 6).await;
+        Self {
+            rt,
+            operator,
+            treasury,
+            usd,
+            usd_authority,
+        }
+    }
+
+    /// An open community of yes/no items with test-friendly defaults.
+    pub fn community_params(name: &str) -> CommunityParams {
+        CommunityParams {
+            name: name.into(),
+            skill_tag: "image".into(),
+            num_classes: 2,
+            join_rule: JoinRule::Open,
+            qualification_items_root: [0; 32],
+            qualification_key_commitment: [0; 32],
+            consensus: ConsensusParams {
+                initial_reputation: 1,
+                reward_per_win: 1,
+                min_votes: 3,
+                max_votes: 9,
+                threshold_bps: 6_000,
+                early_stop_margin_bps: 2_000,
+                weight_rule: WeightRule::AccuracyLogOdds,
+            },
+            commit_window_seconds: 3_600,
+            reveal_window_seconds: 3_600,
+            min_stake_to_vote: 0,
+            creator_fee_bps: 500,
+            rate_limit_per_day: 0,
+            max_members: 0,
+        }
+    }
+
+    pub async fn protocol_config(&mut self) -> ProtocolConfig {
+        self.rt
+            .anchor_account(pda::protocol_config())
+            .await
+            .expect("protocol config")
+    }
+
+    pub async fn community(&mut self, address: Pubkey) -> Community {
+        self.rt.anchor_account(address).await.expect("community")
+    }
+
+    pub async fn batch(&mut self, address: Pubkey) -> Batch {
+        self.rt.anchor_account(address).await.expect("batch")
+    }
+
+    pub async fn requester(&mut self, poster: &Pubkey) -> RequesterRecord {
+        self.rt
+            .anchor_account(pda::requester(poster))
+            .await
+            .expect("requester record")
+    }
+
+    /// The ledger's header and its entries in use.
+    pub async fn ledger(&mut self, community: &Pubkey) -> (Ledger, Vec<LedgerEntry>) {
+        let data = self
+            .rt
+            .account(pda::ledger(community))
+            .await
+            .expect("ledger account")
+            .data;
+        // The header follows the discriminator; entries follow the header.
+        let header: Ledger =
+            bytemuck::pod_read_unaligned(&data[8..8 + std::mem::size_of::<Ledger>()]);
+        let entries = ale_protocol::state::ledger_entries(&data).expect("entries");
+        (header, entries[..header.len as usize].to_vec())
+    }
+
+    pub async fn create_community(
+        &mut self,
+        creator: &Keypair,
+        params: CommunityParams,
+        prerequisite: Option<Pubkey>,
+    ) -> Result<Pubkey, TransactionError> {
+        let id = self.protocol_config().await.community_count;
+        let ix = ix::create_community(creator.pubkey(), id, params, prerequisite);
+        self.rt.send(&[ix], &[creator]).await?;
+        Ok(pda::community(id))
+    }
+
+    pub async fn join(
+        &mut self,
+        member: &Keypair,
+        community: Pubkey,
+        with: JoinWith,
+        proof: JoinProof,
+    ) -> Result<(), TransactionError> {
+        let ix = ix::join_community(member.pubkey(), community, with, proof);
+        self.rt.send(&[ix], &[member]).await
+    }
+
+    /// A new funded wallet that joined the open `community`.
+    pub async fn member(&mut self, community: Pubkey) -> Keypair {
+        let member = self.rt.funded_wallet(1).await;
+        self.join(&member, community, JoinWith::Nothing, JoinProof::default())
+            .await
+            .expect("join");
+        member
+    }
+
+    /// A client company holding `amount` of the stablecoin.
+    pub async fn usd_poster(&mut self, amount: u64) -> Poster {
+        let (mint, authority) = (self.usd, self.usd_authority.insecure_clone());
+        self.poster_of(mint, &authority, amount).await
+    }
+
+    /// A client company holding `amount` of `mint`.
+    pub async fn poster_of(&mut self, mint: Pubkey, authority: &Keypair, amount: u64) -> Poster {
+        let wallet = self.rt.funded_wallet(10).await;
+        let token = self.rt.create_token_account(&mint, &wallet.pubkey()).await;
+        self.rt.mint_to(&mint, authority, &token, amount).await;
+        Poster {
+            wallet,
+            token,
+            mint,
+        }
+    }
+
+    pub fn batch_params(
+        &self,
+        batch_id: u64,
+        item_count: u32,
+        price: u64,
+        deadline: i64,
+    ) -> PostBatchParams {
+        PostBatchParams {
+            batch_id,
+            item_count,
+            items_root: [7; 32],
+            price_per_item: price,
+            deadline,
+            gold_root: [0; 32],
+            gold_count: 0,
+        }
+    }
+
+    /// Posts a batch of `params` (the item table sized for `table_items`); returns its
+    /// address.
+    pub async fn post(
+        &mut self,
+        poster: &Poster,
+        community: Pubkey,
+        params: PostBatchParams,
+        table_items: u32,
+    ) -> Result<Pubkey, TransactionError> {
+        let table = Keypair::new();
+        let lamports = self.rt.rent_for(ItemTable::space(table_items)).await;
+        let token_program = self.rt.account(poster.mint).await.expect("mint").owner;
+        let batch = pda::batch(&community, params.batch_id);
+        let ixs = [
+            ix::create_item_table(
+                poster.wallet.pubkey(),
+                table.pubkey(),
+                table_items,
+                lamports,
+            ),
+            ix::post_batch(
+                PostBatchAccounts {
+                    poster: poster.wallet.pubkey(),
+                    community,
+                    item_table: table.pubkey(),
+                    mint: poster.mint,
+                    poster_token: poster.token,
+                    token_program,
+                },
+                params,
+            ),
+        ];
+        self.rt.send(&ixs, &[&poster.wallet, &table]).await?;
+        Ok(batch)
+    }
+
+    /// Posts a batch with the community's next id and a deadline a day away.
+    pub async fn post_simple(
+        &mut self,
+        poster: &Poster,
+        community: Pubkey,
+        item_count: u32,
+        price: u64,
+    ) -> Result<Pubkey, TransactionError> {
+        let id = self.community(community).await.batch_count;
+        let deadline = self.rt.now().await + 86_400;
+        let params = self.batch_params(id, item_count, price, deadline);
+        self.post(poster, community, params, item_count).await
+    }
+
+    /// deposited = credited + fees + refunds + left in escrow, against the vault.
+    pub async fn assert_escrow_conserved(&mut self, batch: Pubkey) {
+        let b = self.batch(batch).await;
+        let vault = self.rt.token_balance(b.vault).await;
+        assert_eq!(
+            b.deposited as u128,
+            b.credited as u128 + b.fees_paid as u128 + b.refunded as u128 + vault as u128,
+            "escrow conservation of {batch}"
+        );
+    }
+}
