@@ -25,6 +25,8 @@ pub struct ProtocolEnv {
     /// A stablecoin-like SPL Token mint (6 decimals) and its authority.
     pub usd: Pubkey,
     pub usd_authority: Keypair,
+    /// The operator's ALE account holding the genesis supply.
+    pub distribution: Pubkey,
 }
 
 pub struct Poster {
@@ -77,6 +79,7 @@ impl ProtocolEnv {
             treasury,
             usd,
             usd_authority,
+            distribution,
         }
     }
 
@@ -191,6 +194,25 @@ impl ProtocolEnv {
             wallet,
             token,
             mint,
+        }
+    }
+
+    /// A client company paying in ALE, funded from the genesis distribution.
+    pub async fn ale_poster(&mut self, amount: u64) -> Poster {
+        let wallet = self.rt.funded_wallet(10).await;
+        let token = self
+            .rt
+            .create_token_account(&pda::ale_mint(), &wallet.pubkey())
+            .await;
+        let operator = self.operator.insecure_clone();
+        self.rt
+            .token_transfer(&self.distribution, &token, &operator, amount)
+            .await
+            .expect("fund ALE poster");
+        Poster {
+            wallet,
+            token,
+            mint: pda::ale_mint(),
         }
     }
 

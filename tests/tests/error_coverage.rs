@@ -4,7 +4,10 @@
 use std::path::Path;
 
 /// (IDL file, the error enum's name in Rust).
-const PROGRAMS: [(&str, &str); 1] = [("ale_staking.json", "StakingError")];
+const PROGRAMS: [(&str, &str); 2] = [
+    ("ale_staking.json", "StakingError"),
+    ("ale_protocol.json", "ProtocolError"),
+];
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))

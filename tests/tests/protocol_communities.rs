@@ -310,7 +310,10 @@ async fn qualification_admits_those_who_pass_k_of_n_gold_items() {
         ProtocolError::QualificationKeyMismatch,
     );
     let ixr = ix::reveal_qualification_key(creator.pubkey(), rlhf, key.to_vec(), key_salt);
-    env.rt.send(&[ixr.clone()], &[&creator]).await.unwrap();
+    env.rt
+        .send(std::slice::from_ref(&ixr), &[&creator])
+        .await
+        .unwrap();
     assert_error(
         env.rt.send(&[ixr], &[&creator]).await,
         ProtocolError::QualificationKeyRevealed,
@@ -485,4 +488,26 @@ async fn bad_community_templates_are_refused() {
         env.rt.send(&[join], &[&member]).await,
         ProtocolError::WrongLedger,
     );
+}
+
+#[tokio::test]
+async fn protocol_fees_above_their_caps_are_refused() {
+    let mut rt = ale_client::EmbeddedRuntime::start().await;
+    let operator = rt.funded_wallet(5).await;
+    for (protocol_fee_bps, max_creator_fee_bps) in [(1_001, 1_000), (250, 2_001)] {
+        let params = ale_protocol::instructions::ProtocolParams {
+            treasury: Pubkey::new_unique(),
+            protocol_fee_bps,
+            max_creator_fee_bps,
+        };
+        let before = snapshot(&mut rt, &[pda::protocol_config()]).await;
+        let result = rt
+            .send(
+                &[ix::initialize_protocol(operator.pubkey(), params)],
+                &[&operator],
+            )
+            .await;
+        assert_error(result, ProtocolError::InvalidFeeConfig);
+        assert_eq!(snapshot(&mut rt, &[pda::protocol_config()]).await, before);
+    }
 }

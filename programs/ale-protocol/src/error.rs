@@ -3,8 +3,6 @@ use anchor_lang::prelude::*;
 
 #[error_code]
 pub enum ProtocolError {
-    #[msg("signer is not the protocol admin")]
-    NotProtocolAdmin,
     #[msg("a protocol fee parameter is out of range")]
     InvalidFeeConfig,
     #[msg("community name or skill tag is empty or too long")]

@@ -8,6 +8,8 @@ pub struct RequesterRecord {
     pub batches_funded: u64,
     pub batches_completed: u64,
     pub batches_cancelled: u64,
+    /// Closed with no item decided and some refunded after the deadline.
+    pub batches_refunded: u64,
     pub items_posted: u64,
     pub items_decided: u64,
     pub items_cancelled: u64,

@@ -63,17 +63,14 @@ pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {
 
     let batch = &ctx.accounts.batch;
     let requester = &mut ctx.accounts.requester;
-    if batch.items_cancelled == batch.item_count {
-        requester.batches_cancelled = requester
-            .batches_cancelled
-            .checked_add(1)
-            .ok_or(ProtocolError::MathOverflow)?;
+    let outcome = if batch.items_cancelled == batch.item_count {
+        &mut requester.batches_cancelled
+    } else if batch.items_decided == 0 {
+        &mut requester.batches_refunded
     } else {
-        requester.batches_completed = requester
-            .batches_completed
-            .checked_add(1)
-            .ok_or(ProtocolError::MathOverflow)?;
-    }
+        &mut requester.batches_completed
+    };
+    *outcome = outcome.checked_add(1).ok_or(ProtocolError::MathOverflow)?;
     emit_cpi!(BatchClosed {
         batch: ctx.accounts.batch.key(),
         poster: ctx.accounts.batch.poster
