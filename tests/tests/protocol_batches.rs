@@ -161,6 +161,7 @@ async fn cancel_refund_close(chunks: &[u32]) -> (Batch, u64, [u64; 4]) {
         )
         .await
         .unwrap();
+    env.assert_escrow_conserved(batch_address).await;
     assert_eq!(env.batch(batch_address).await.items_cancelled, 15);
     assert_eq!(
         env.rt.token_balance(poster.token).await,
