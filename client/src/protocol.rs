@@ -208,17 +208,24 @@ pub fn post_batch(a: PostBatchAccounts, params: PostBatchParams) -> Instruction 
     )
 }
 
+/// The escrow accounts of a batch, as every payout instruction names them.
+fn batch_escrow(batch_address: Pubkey, batch: &Batch) -> accounts::BatchEscrow {
+    accounts::BatchEscrow {
+        batch: batch_address,
+        item_table: batch.item_table,
+        vault: batch.vault,
+        mint: batch.mint,
+        refund_account: batch.refund_account,
+        requester: pda::requester(&batch.poster),
+        token_program: batch.token_program,
+    }
+}
+
 pub fn cancel_items(batch_address: Pubkey, batch: &Batch, first: u32, count: u32) -> Instruction {
     build(
         accounts::CancelItems {
             poster: batch.poster,
-            batch: batch_address,
-            item_table: batch.item_table,
-            vault: batch.vault,
-            mint: batch.mint,
-            refund_account: batch.refund_account,
-            requester: pda::requester(&batch.poster),
-            token_program: batch.token_program,
+            escrow: batch_escrow(batch_address, batch),
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },
@@ -229,13 +236,7 @@ pub fn cancel_items(batch_address: Pubkey, batch: &Batch, first: u32, count: u32
 pub fn refund_expired(batch_address: Pubkey, batch: &Batch, max_items: u32) -> Instruction {
     build(
         accounts::RefundExpired {
-            batch: batch_address,
-            item_table: batch.item_table,
-            vault: batch.vault,
-            mint: batch.mint,
-            refund_account: batch.refund_account,
-            requester: pda::requester(&batch.poster),
-            token_program: batch.token_program,
+            escrow: batch_escrow(batch_address, batch),
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },
@@ -246,14 +247,8 @@ pub fn refund_expired(batch_address: Pubkey, batch: &Batch, max_items: u32) -> I
 pub fn close_batch(batch_address: Pubkey, batch: &Batch) -> Instruction {
     build(
         accounts::CloseBatch {
-            batch: batch_address,
             poster: batch.poster,
-            item_table: batch.item_table,
-            vault: batch.vault,
-            mint: batch.mint,
-            refund_account: batch.refund_account,
-            requester: pda::requester(&batch.poster),
-            token_program: batch.token_program,
+            escrow: batch_escrow(batch_address, batch),
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },

@@ -479,7 +479,7 @@ async fn cancels_refunds_and_closes_refuse_foreign_accounts_and_early_calls() {
     )
     .await;
     let mut close = ix::close_batch(address, &b);
-    close.accounts[1].pubkey = stranger.wallet.pubkey();
+    close.accounts[0].pubkey = stranger.wallet.pubkey();
     refused(&mut env, &[close], &[], &watched, ProtocolError::NotPoster).await;
 }
 

@@ -1,21 +1,40 @@
-//! Moving tokens out of a batch's escrow vault, signed by the batch PDA.
+//! A batch together with the accounts that move its escrow, each checked against the
+//! batch; shared by every instruction that pays out of a batch's vault.
 
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{
     self, CloseAccount, Mint, TokenAccount, TokenInterface, TransferChecked,
 };
 
+use crate::error::ProtocolError;
 use crate::seeds;
-use crate::state::Batch;
+use crate::state::{Batch, ItemTable, RequesterRecord};
 
-pub struct Escrow<'a, 'info> {
-    pub batch: &'a Account<'info, Batch>,
-    pub vault: &'a InterfaceAccount<'info, TokenAccount>,
-    pub mint: &'a InterfaceAccount<'info, Mint>,
-    pub token_program: &'a Interface<'info, TokenInterface>,
+#[derive(Accounts)]
+pub struct BatchEscrow<'info> {
+    #[account(
+        mut,
+        has_one = item_table @ ProtocolError::WrongItemTable,
+        has_one = vault @ ProtocolError::WrongVault,
+        has_one = mint @ ProtocolError::WrongMint,
+        has_one = refund_account @ ProtocolError::WrongRefundAccount
+    )]
+    pub batch: Box<Account<'info, Batch>>,
+    #[account(mut)]
+    pub item_table: AccountLoader<'info, ItemTable>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The poster's token account recorded at posting: refunds go nowhere else.
+    #[account(mut)]
+    pub refund_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, seeds = [seeds::REQUESTER, batch.poster.as_ref()], bump = requester.bump)]
+    pub requester: Box<Account<'info, RequesterRecord>>,
+    #[account(address = batch.token_program)]
+    pub token_program: Interface<'info, TokenInterface>,
 }
 
-impl<'info> Escrow<'_, 'info> {
+impl<'info> BatchEscrow<'info> {
     fn with_signer<R>(&self, f: impl FnOnce(&[&[&[u8]]]) -> R) -> R {
         let id = self.batch.id.to_le_bytes();
         let bump = [self.batch.bump];
@@ -23,7 +42,8 @@ impl<'info> Escrow<'_, 'info> {
         f(&[seeds])
     }
 
-    pub fn pay(&self, to: &InterfaceAccount<'info, TokenAccount>, amount: u64) -> Result<()> {
+    /// Pays `amount` from the vault to the poster's refund account.
+    pub fn refund(&self, amount: u64) -> Result<()> {
         if amount == 0 {
             return Ok(());
         }
@@ -34,7 +54,7 @@ impl<'info> Escrow<'_, 'info> {
                     TransferChecked {
                         from: self.vault.to_account_info(),
                         mint: self.mint.to_account_info(),
-                        to: to.to_account_info(),
+                        to: self.refund_account.to_account_info(),
                         authority: self.batch.to_account_info(),
                     },
                     signer,
@@ -58,5 +78,11 @@ impl<'info> Escrow<'_, 'info> {
                 signer,
             ))
         })
+    }
+
+    /// Escrow conservation against the vault's balance after this instruction's moves.
+    pub fn invariant(&mut self) -> Result<()> {
+        self.vault.reload()?;
+        self.batch.invariant(self.vault.amount)
     }
 }

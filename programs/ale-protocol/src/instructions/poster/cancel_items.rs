@@ -1,12 +1,10 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::constants::MAX_ITEMS_PER_REFUND_CALL;
 use crate::error::ProtocolError;
-use crate::escrow::Escrow;
+use crate::escrow::*;
 use crate::events::ItemsCancelled;
-use crate::seeds;
-use crate::state::{item_states_mut, Batch, ItemTable, RequesterRecord, ITEM_CANCELLED, ITEM_OPEN};
+use crate::state::{item_states_mut, ITEM_CANCELLED, ITEM_OPEN};
 
 /// The poster cancels the items of `[first, first + count)` that no one has started;
 /// started or finished items in the range are skipped. Their full price returns to
@@ -14,27 +12,9 @@ use crate::state::{item_states_mut, Batch, ItemTable, RequesterRecord, ITEM_CANC
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CancelItems<'info> {
+    #[account(address = escrow.batch.poster @ ProtocolError::NotPoster)]
     pub poster: Signer<'info>,
-    #[account(
-        mut,
-        has_one = poster @ ProtocolError::NotPoster,
-        has_one = item_table @ ProtocolError::WrongItemTable,
-        has_one = vault @ ProtocolError::WrongVault,
-        has_one = mint @ ProtocolError::WrongMint,
-        has_one = refund_account @ ProtocolError::WrongRefundAccount
-    )]
-    pub batch: Box<Account<'info, Batch>>,
-    #[account(mut)]
-    pub item_table: AccountLoader<'info, ItemTable>,
-    #[account(mut)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
-    pub refund_account: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut, seeds = [seeds::REQUESTER, batch.poster.as_ref()], bump = requester.bump)]
-    pub requester: Box<Account<'info, RequesterRecord>>,
-    #[account(address = batch.token_program)]
-    pub token_program: Interface<'info, TokenInterface>,
+    pub escrow: BatchEscrow<'info>,
 }
 
 impl CancelItems<'_> {
@@ -47,7 +27,7 @@ impl CancelItems<'_> {
             .checked_add(count)
             .ok_or(ProtocolError::ItemOutOfRange)?;
         require!(
-            count > 0 && end <= self.batch.item_count,
+            count > 0 && end <= self.escrow.batch.item_count,
             ProtocolError::ItemOutOfRange
         );
         Ok(())
@@ -58,7 +38,7 @@ impl CancelItems<'_> {
 pub fn cancel_items(ctx: Context<CancelItems>, first: u32, count: u32) -> Result<()> {
     let mut cancelled = 0u32;
     {
-        let info = ctx.accounts.item_table.to_account_info();
+        let info = ctx.accounts.escrow.item_table.to_account_info();
         let mut data = info.try_borrow_mut_data()?;
         let items = item_states_mut(&mut data)?;
         for item in &mut items[first as usize..(first + count) as usize] {
@@ -69,22 +49,16 @@ pub fn cancel_items(ctx: Context<CancelItems>, first: u32, count: u32) -> Result
         }
     }
     require!(cancelled > 0, ProtocolError::NothingToCancel);
-    let amount = ctx
-        .accounts
+    let escrow = &mut ctx.accounts.escrow;
+    let amount = escrow
         .batch
         .price_per_item
         .checked_mul(cancelled as u64)
         .ok_or(ProtocolError::MathOverflow)?;
 
-    Escrow {
-        batch: &ctx.accounts.batch,
-        vault: &ctx.accounts.vault,
-        mint: &ctx.accounts.mint,
-        token_program: &ctx.accounts.token_program,
-    }
-    .pay(&ctx.accounts.refund_account, amount)?;
+    escrow.refund(amount)?;
 
-    let batch = &mut ctx.accounts.batch;
+    let batch = &mut escrow.batch;
     batch.items_cancelled = batch
         .items_cancelled
         .checked_add(cancelled)
@@ -93,16 +67,15 @@ pub fn cancel_items(ctx: Context<CancelItems>, first: u32, count: u32) -> Result
         .refunded
         .checked_add(amount)
         .ok_or(ProtocolError::MathOverflow)?;
-    let requester = &mut ctx.accounts.requester;
+    let requester = &mut escrow.requester;
     requester.items_cancelled = requester
         .items_cancelled
         .checked_add(cancelled as u64)
         .ok_or(ProtocolError::MathOverflow)?;
 
-    ctx.accounts.vault.reload()?;
-    ctx.accounts.batch.invariant(ctx.accounts.vault.amount)?;
+    escrow.invariant()?;
     emit_cpi!(ItemsCancelled {
-        batch: ctx.accounts.batch.key(),
+        batch: ctx.accounts.escrow.batch.key(),
         items: cancelled,
         refunded: amount
     });
