@@ -4,7 +4,9 @@
 
 pub mod accumulator;
 pub mod checked;
+pub mod consensus;
 pub mod error;
+pub mod fixed;
 pub mod inflation;
 pub mod split;
 
