@@ -29,7 +29,8 @@ pub fn log2_q16(n: u64) -> MathResult<i64> {
 /// ln(numerator / denominator) in Q16.
 pub fn ln_ratio_q16(numerator: u64, denominator: u64) -> MathResult<i64> {
     let log2 = log2_q16(numerator)? - log2_q16(denominator)?;
-    Ok(log2 * LN_2_Q16 >> 16)
+    // |log2| <= 64 x 2^16, so the product stays far inside i64.
+    Ok((log2 * LN_2_Q16) >> 16)
 }
 
 #[cfg(test)]
