@@ -288,7 +288,7 @@ mod tests {
             "more evidence, same accuracy: more weight"
         );
         // The fresh member: prior 2/3 gives ln(2) for a binary task.
-        assert_eq!(w(0, 0), 45_426 >> 0);
+        assert_eq!(w(0, 0), 45_426);
         // Raw reputation is the white paper's rule.
         let m = MemberRecord {
             reputation: 42,
