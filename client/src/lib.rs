@@ -6,6 +6,7 @@ pub mod embedded;
 pub mod events;
 pub mod pda;
 pub mod protocol;
+pub mod sim;
 pub mod staking;
 
 pub use embedded::{EmbeddedRuntime, TxOutcome};

@@ -1,8 +1,9 @@
 //! Typed instruction builders for ale-protocol, from the program's own `accounts` and
 //! `instruction` types.
 
+use ale_math::consensus::{defaults, WeightRule as MathWeightRule};
 use ale_protocol::instructions::{CommunityParams, JoinProof, PostBatchParams, ProtocolParams};
-use ale_protocol::state::{Batch, ItemTable};
+use ale_protocol::state::{Batch, ConsensusParams, ItemTable, WeightRule};
 use ale_protocol::{accounts, instruction};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
@@ -12,6 +13,22 @@ use solana_system_interface::instruction as system_instruction;
 use crate::pda;
 
 const SYSTEM_PROGRAM: Pubkey = anchor_lang::system_program::ID;
+
+/// The community template's consensus defaults (chosen by `ale quality`).
+pub fn default_consensus() -> ConsensusParams {
+    ConsensusParams {
+        initial_reputation: defaults::INITIAL_REPUTATION,
+        reward_per_win: defaults::REWARD_PER_WIN,
+        min_votes: defaults::DECISION_RULE.min_votes,
+        max_votes: defaults::DECISION_RULE.max_votes,
+        threshold_bps: defaults::DECISION_RULE.threshold_bps,
+        early_stop_margin_bps: defaults::DECISION_RULE.early_stop_margin_bps,
+        weight_rule: match defaults::WEIGHT_RULE {
+            MathWeightRule::AccuracyLogOdds => WeightRule::AccuracyLogOdds,
+            MathWeightRule::RawReputation => WeightRule::RawReputation,
+        },
+    }
+}
 
 fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {

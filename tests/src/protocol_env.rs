@@ -6,8 +6,7 @@ use ale_client::protocol::{self as ix, JoinWith, PostBatchAccounts};
 use ale_client::{pda, staking, EmbeddedRuntime};
 use ale_protocol::instructions::{CommunityParams, JoinProof, PostBatchParams, ProtocolParams};
 use ale_protocol::state::{
-    Batch, Community, ConsensusParams, ItemTable, JoinRule, Ledger, LedgerEntry, ProtocolConfig,
-    RequesterRecord, WeightRule,
+    Batch, Community, ItemTable, JoinRule, Ledger, LedgerEntry, ProtocolConfig, RequesterRecord,
 };
 use ale_staking::constants::{DEFAULT_COOLDOWN_SECONDS, DEFAULT_EPOCH_SECONDS};
 use ale_staking::instructions::InitializeParams;
@@ -83,7 +82,7 @@ impl ProtocolEnv {
         }
     }
 
-    /// An open community of yes/no items with test-friendly defaults.
+    /// An open community of yes/no items with the template's consensus defaults.
     pub fn community_params(name: &str) -> CommunityParams {
         CommunityParams {
             name: name.into(),
@@ -92,15 +91,7 @@ impl ProtocolEnv {
             join_rule: JoinRule::Open,
             qualification_items_root: [0; 32],
             qualification_key_commitment: [0; 32],
-            consensus: ConsensusParams {
-                initial_reputation: 1,
-                reward_per_win: 1,
-                min_votes: 3,
-                max_votes: 9,
-                threshold_bps: 6_000,
-                early_stop_margin_bps: 2_000,
-                weight_rule: WeightRule::AccuracyLogOdds,
-            },
+            consensus: ix::default_consensus(),
             commit_window_seconds: 3_600,
             reveal_window_seconds: 3_600,
             min_stake_to_vote: 0,

@@ -76,6 +76,28 @@ pub fn vote_weight(rule: WeightRule, member: &MemberRecord, num_classes: u8) -> 
     }
 }
 
+/// The community template's defaults, chosen by the quality simulator's search over
+/// the shared crowd datasets (`ale quality`; docs/QUALITY.md has the search and its
+/// results).
+pub mod defaults {
+    use super::{DecisionRule, WeightRule};
+
+    // The search's best on both datasets at once (worst dataset 6.5 points below
+    // Dawid–Skene with at most half the votes): raw reputation with a demanding early
+    // stop beat the accuracy log-odds weight in this round-based replay.
+    pub const WEIGHT_RULE: WeightRule = WeightRule::RawReputation;
+    pub const INITIAL_REPUTATION: u64 = 1;
+    pub const REWARD_PER_WIN: u64 = 1;
+    /// Votes an open item gains per round after the first.
+    pub const VOTES_PER_ROUND: u8 = 2;
+    pub const DECISION_RULE: DecisionRule = DecisionRule {
+        min_votes: 3,
+        max_votes: 15,
+        threshold_bps: 5_001,
+        early_stop_margin_bps: 8_000,
+    };
+}
+
 /// A community's decision parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DecisionRule {
