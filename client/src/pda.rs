@@ -98,3 +98,20 @@ pub fn batch_vault(batch: &Pubkey) -> Pubkey {
 pub fn requester(poster: &Pubkey) -> Pubkey {
     protocol_pda(&[protocol_seeds::REQUESTER, poster.as_ref()])
 }
+
+pub fn ticket(batch: &Pubkey, member: &Pubkey, round: u32) -> Pubkey {
+    protocol_pda(&[
+        protocol_seeds::TICKET,
+        batch.as_ref(),
+        member.as_ref(),
+        &round.to_le_bytes(),
+    ])
+}
+
+pub fn community_vault(community: &Pubkey, mint: &Pubkey) -> Pubkey {
+    protocol_pda(&[
+        protocol_seeds::COMMUNITY_VAULT,
+        community.as_ref(),
+        mint.as_ref(),
+    ])
+}

@@ -23,6 +23,7 @@ pub fn default_consensus() -> ConsensusParams {
         max_votes: defaults::DECISION_RULE.max_votes,
         threshold_bps: defaults::DECISION_RULE.threshold_bps,
         early_stop_margin_bps: defaults::DECISION_RULE.early_stop_margin_bps,
+        votes_per_round: defaults::VOTES_PER_ROUND,
         weight_rule: match defaults::WEIGHT_RULE {
             MathWeightRule::AccuracyLogOdds => WeightRule::AccuracyLogOdds,
             MathWeightRule::RawReputation => WeightRule::RawReputation,
@@ -215,6 +216,7 @@ pub fn post_batch(a: PostBatchAccounts, params: PostBatchParams) -> Instruction 
             mint: a.mint,
             vault: pda::batch_vault(&batch),
             poster_token: a.poster_token,
+            community_vault: pda::community_vault(&a.community, &a.mint),
             requester: pda::requester(&a.poster),
             token_program: a.token_program,
             system_program: SYSTEM_PROGRAM,
@@ -270,5 +272,132 @@ pub fn close_batch(batch_address: Pubkey, batch: &Batch) -> Instruction {
             program: ale_protocol::ID,
         },
         instruction::CloseBatch {},
+    )
+}
+
+/// The commitment a worker signs for its ticket: sha256(labels || salt || worker ||
+/// ticket).
+pub fn vote_commitment(
+    labels: &[u8],
+    salt: &[u8; 32],
+    member: &Pubkey,
+    ticket: &Pubkey,
+) -> [u8; 32] {
+    solana_sha256_hasher::hashv(&[labels, salt, member.as_ref(), ticket.as_ref()]).to_bytes()
+}
+
+pub fn take_ticket(
+    member: Pubkey,
+    community: Pubkey,
+    batch_address: Pubkey,
+    batch: &Batch,
+    round: u32,
+    with_stake: bool,
+) -> Instruction {
+    build(
+        accounts::TakeTicket {
+            member,
+            community,
+            membership: pda::membership(&community, &member),
+            ledger: pda::ledger(&community),
+            batch: batch_address,
+            item_table: batch.item_table,
+            ticket: pda::ticket(&batch_address, &member, round),
+            stake_account: with_stake.then(|| pda::stake_account(&member)),
+            slot_hashes: solana_sdk_ids::sysvar::slot_hashes::ID,
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::TakeTicket { round },
+    )
+}
+
+pub fn commit_votes(
+    member: Pubkey,
+    batch: Pubkey,
+    ticket: Pubkey,
+    commitment: [u8; 32],
+) -> Instruction {
+    build(
+        accounts::CommitVotes {
+            member,
+            batch,
+            ticket,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::CommitVotes { commitment },
+    )
+}
+
+pub fn reveal_votes(
+    member: Pubkey,
+    batch_address: Pubkey,
+    batch: &Batch,
+    ticket: Pubkey,
+    labels: Vec<u8>,
+    salt: [u8; 32],
+) -> Instruction {
+    build(
+        accounts::RevealVotes {
+            member,
+            community: batch.community,
+            ledger: pda::ledger(&batch.community),
+            batch: batch_address,
+            item_table: batch.item_table,
+            ticket,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::RevealVotes { labels, salt },
+    )
+}
+
+pub fn settle_round(
+    batch_address: Pubkey,
+    batch: &Batch,
+    treasury_token: Pubkey,
+    creator_token: Pubkey,
+    cursor: u32,
+    max_items: u32,
+) -> Instruction {
+    build(
+        accounts::SettleRound {
+            escrow: batch_escrow(batch_address, batch),
+            config: pda::protocol_config(),
+            community: batch.community,
+            ledger: pda::ledger(&batch.community),
+            community_vault: batch.community_vault,
+            treasury_token,
+            creator_token,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::SettleRound { cursor, max_items },
+    )
+}
+
+pub fn claim_pay(
+    member: Pubkey,
+    community: Pubkey,
+    mint: Pubkey,
+    member_token: Pubkey,
+    token_program: Pubkey,
+) -> Instruction {
+    build(
+        accounts::ClaimPay {
+            member,
+            community,
+            membership: pda::membership(&community, &member),
+            ledger: pda::ledger(&community),
+            mint,
+            community_vault: pda::community_vault(&community, &mint),
+            member_token,
+            token_program,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::ClaimPay {},
     )
 }

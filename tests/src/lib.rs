@@ -18,13 +18,14 @@ pub use staking_env::{Staker, StakingEnv};
 /// Asserts that `result` failed with the Anchor error `code` (user errors count from
 /// 6000, framework errors such as ConstraintSeeds keep their own numbers).
 #[track_caller]
-pub fn assert_error<T: std::fmt::Debug>(result: Result<T, TransactionError>, code: impl Into<u32>) {
+pub fn assert_error<T>(result: Result<T, TransactionError>, code: impl Into<u32>) {
     let code = code.into();
     match result {
         Err(TransactionError::InstructionError(_, InstructionError::Custom(got))) => {
             assert_eq!(got, code, "expected error {code}, got {got}")
         }
-        other => panic!("expected custom error {code}, got {other:?}"),
+        Err(other) => panic!("expected custom error {code}, got {other:?}"),
+        Ok(_) => panic!("expected custom error {code}, the transaction succeeded"),
     }
 }
 

@@ -20,8 +20,25 @@ pub const LEDGER_MAX_ENTRIES: u32 = ((10 * 1024 * 1024) - 64) / 160;
 pub const MAX_QUALIFICATION_ITEMS: u8 = 32;
 
 /// The most items of one batch: its item table is created by the client with a
-/// top-level `create_account` (up to 10 MiB), 8 bytes per item, header included.
-pub const MAX_BATCH_ITEMS: u32 = 1_000_000;
+/// top-level `create_account` (up to 10 MiB): 264 bytes per item (state and 16 vote
+/// slots) x 32,768 items = 8.25 MiB, header included.
+pub const MAX_BATCH_ITEMS: u32 = 32_768;
+
+/// Items one ticket assigns. The reveal carries one label byte per item: with the
+/// signature (65 bytes), header and blockhash (36), 8 account keys (256) and
+/// discriminator, salt and length (44), 32 labels make a 433-byte transaction, far
+/// under 1,232. The bound that matters is take_ticket's work: up to
+/// MAX_SORTITION_PROBES item reads (~300 CU each with the voter check) ~ 40,000 CU.
+pub const MAX_TICKET_ITEMS: usize = 32;
+/// Items a sortition looks at before it gives up filling a ticket.
+pub const MAX_SORTITION_PROBES: u32 = 128;
+
+/// Items one settle call decides: 16 items x up to 16 votes = 256 votes credited per
+/// transaction (at least 200 required). Per vote: one ledger entry read and write and a
+/// pro-rata share (~1,500 CU); per item: tally and decision (~3,000 CU); per call: three
+/// token transfers (~15,000 CU): about 450,000 CU, so keepers send settle with a
+/// 1,400,000 CU compute budget. The account list is fixed: it never grows with voters.
+pub const MAX_ITEMS_PER_SETTLE: u32 = 16;
 
 /// Items one `cancel_items` or `refund_expired` call walks. Per item: one 8-byte state
 /// read and write (~100 CU); one token transfer (~4,700 CU) per call. 2,048 items stay

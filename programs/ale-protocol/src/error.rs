@@ -91,6 +91,42 @@ pub enum ProtocolError {
     NothingToRefund,
     #[msg("batch still has undecided items or balances")]
     BatchNotFinished,
+    #[msg("batch is not taking votes now (outside a commit window or past the deadline)")]
+    NotAcceptingVotes,
+    #[msg("the previous round is not settled yet")]
+    RoundNotSettled,
+    #[msg("worker already holds a ticket for this round of this batch")]
+    AlreadyHasTicket,
+    #[msg("no item is available to this worker in this round")]
+    NoItemsAvailable,
+    #[msg("worker reached the community's daily task limit")]
+    RateLimited,
+    #[msg("stake below the community's minimum to vote")]
+    InsufficientStake,
+    #[msg("slot hashes sysvar account is not the real one")]
+    WrongSlotHashes,
+    #[msg("the commit window of this ticket's round has closed")]
+    CommitWindowClosed,
+    #[msg("reveal before the commit window has closed")]
+    RevealTooEarly,
+    #[msg("the reveal window of this ticket's round has closed")]
+    RevealWindowClosed,
+    #[msg("ticket has no commitment to reveal")]
+    NotCommitted,
+    #[msg("revealed labels and salt do not match the commitment")]
+    RevealMismatch,
+    #[msg("label index outside the community's label schema")]
+    WrongLabel,
+    #[msg("signer is not the ticket's worker")]
+    NotTicketOwner,
+    #[msg("settlement cursor is not the batch's current one")]
+    StaleCursor,
+    #[msg("the round's reveal window has not closed")]
+    RoundNotOver,
+    #[msg("token account is not the treasury's or the creator's for this mint")]
+    WrongFeeAccount,
+    #[msg("nothing to claim in this mint")]
+    NothingToClaim,
     #[msg("a state invariant does not hold")]
     InvariantViolated,
 }

@@ -44,6 +44,11 @@ impl<'info> BatchEscrow<'info> {
 
     /// Pays `amount` from the vault to the poster's refund account.
     pub fn refund(&self, amount: u64) -> Result<()> {
+        self.pay(&self.refund_account.to_account_info(), amount)
+    }
+
+    /// Pays `amount` from the vault to `to` (a token account of the batch's mint).
+    pub fn pay(&self, to: &AccountInfo<'info>, amount: u64) -> Result<()> {
         if amount == 0 {
             return Ok(());
         }
@@ -54,7 +59,7 @@ impl<'info> BatchEscrow<'info> {
                     TransferChecked {
                         from: self.vault.to_account_info(),
                         mint: self.mint.to_account_info(),
-                        to: self.refund_account.to_account_info(),
+                        to: to.clone(),
                         authority: self.batch.to_account_info(),
                     },
                     signer,

@@ -87,3 +87,49 @@ pub struct BatchClosed {
     pub batch: Pubkey,
     pub poster: Pubkey,
 }
+
+#[event]
+pub struct TicketTaken {
+    pub batch: Pubkey,
+    pub member: Pubkey,
+    pub round: u32,
+    pub items: Vec<u32>,
+}
+
+#[event]
+pub struct VotesCommitted {
+    pub ticket: Pubkey,
+    pub round: u32,
+}
+
+#[event]
+pub struct VotesRevealed {
+    pub ticket: Pubkey,
+    pub member: Pubkey,
+    pub round: u32,
+    pub labels: Vec<u8>,
+}
+
+#[event]
+pub struct RoundSettled {
+    pub batch: Pubkey,
+    pub round: u32,
+    /// Items walked by this call, from `cursor`.
+    pub cursor: u32,
+    pub items: u32,
+    pub decided: u32,
+    pub unresolved: u32,
+    pub votes_credited: u32,
+    pub credited: u64,
+    pub fees: u64,
+    /// True when this call finished the round.
+    pub round_complete: bool,
+}
+
+#[event]
+pub struct PayClaimed {
+    pub community: Pubkey,
+    pub member: Pubkey,
+    pub mint: Pubkey,
+    pub amount: u64,
+}

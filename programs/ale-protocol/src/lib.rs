@@ -65,6 +65,22 @@ pub mod ale_protocol {
         instructions::join_community(ctx, proof)
     }
 
+    pub fn take_ticket(ctx: Context<TakeTicket>, round: u32) -> Result<()> {
+        instructions::take_ticket(ctx, round)
+    }
+
+    pub fn commit_votes(ctx: Context<CommitVotes>, commitment: [u8; 32]) -> Result<()> {
+        instructions::commit_votes(ctx, commitment)
+    }
+
+    pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) -> Result<()> {
+        instructions::reveal_votes(ctx, labels, salt)
+    }
+
+    pub fn claim_pay(ctx: Context<ClaimPay>) -> Result<()> {
+        instructions::claim_pay(ctx)
+    }
+
     // Posters (client companies).
     pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()> {
         instructions::post_batch(ctx, params)
@@ -77,6 +93,10 @@ pub mod ale_protocol {
     // Keepers (permissionless).
     pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()> {
         instructions::refund_expired(ctx, max_items)
+    }
+
+    pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> Result<()> {
+        instructions::settle_round(ctx, cursor, max_items)
     }
 
     pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {

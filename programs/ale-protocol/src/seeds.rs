@@ -8,5 +8,7 @@ pub const QUALIFICATION: &[u8] = b"qualification";
 pub const BATCH: &[u8] = b"batch";
 pub const BATCH_VAULT: &[u8] = b"batch_vault";
 pub const REQUESTER: &[u8] = b"requester";
+pub const TICKET: &[u8] = b"ticket";
+pub const COMMUNITY_VAULT: &[u8] = b"community_vault";
 /// The PDA that signs CPIs into ale-staking; its seed is ale-staking's constant.
 pub use ale_staking::seeds::PROTOCOL_REPORTER;

@@ -34,6 +34,15 @@ pub struct Batch {
     pub items_refunded: u32,
     pub items_decided: u32,
     pub refund_cursor: u32,
+    /// Where this batch's worker pay goes at settlement, for members to claim.
+    pub community_vault: Pubkey,
+    /// Round timing, fixed at posting from the community's windows: round r's commit
+    /// window opens at created_at + r x (commit + reveal).
+    pub commit_seconds: u32,
+    pub reveal_seconds: u32,
+    /// Rounds fully settled, and the settlement cursor within the next one.
+    pub settled_rounds: u32,
+    pub settle_cursor: u32,
     /// Escrow accounting: deposited = credited + fees_paid + refunded + in escrow.
     pub deposited: u64,
     pub credited: u64,
@@ -42,7 +51,49 @@ pub struct Batch {
     pub reserved: [u8; 64],
 }
 
+/// Where a batch's clock stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Commit { round: u32 },
+    Reveal { round: u32 },
+}
+
 impl Batch {
+    fn round_seconds(&self) -> i64 {
+        self.commit_seconds as i64 + self.reveal_seconds as i64
+    }
+
+    pub fn phase_at(&self, now: i64) -> Result<Phase> {
+        let since = now
+            .checked_sub(self.created_at)
+            .filter(|s| *s >= 0)
+            .ok_or(ProtocolError::MathOverflow)?;
+        let round =
+            u32::try_from(since / self.round_seconds()).map_err(|_| ProtocolError::MathOverflow)?;
+        Ok(
+            if since % self.round_seconds() < self.commit_seconds as i64 {
+                Phase::Commit { round }
+            } else {
+                Phase::Reveal { round }
+            },
+        )
+    }
+
+    pub fn commit_end(&self, round: u32) -> Result<i64> {
+        (round as i64)
+            .checked_mul(self.round_seconds())
+            .and_then(|t| t.checked_add(self.created_at))
+            .and_then(|t| t.checked_add(self.commit_seconds as i64))
+            .ok_or_else(|| error!(ProtocolError::MathOverflow))
+    }
+
+    pub fn reveal_end(&self, round: u32) -> Result<i64> {
+        (round as i64 + 1)
+            .checked_mul(self.round_seconds())
+            .and_then(|t| t.checked_add(self.created_at))
+            .ok_or_else(|| error!(ProtocolError::MathOverflow))
+    }
+
     /// Price less fees. Fees are at most 10% + 20% of the price (the caps in
     /// constants.rs), floored, so a worker's pay is at least one base unit.
     pub fn worker_pay_per_item(&self) -> u64 {
@@ -75,7 +126,8 @@ impl Batch {
             vault_balance >= self.escrow_expected()?
                 && counted <= self.item_count as u64
                 && fees <= self.price_per_item as u128
-                && self.refund_cursor <= self.item_count,
+                && self.refund_cursor <= self.item_count
+                && self.settle_cursor < self.item_count,
             ProtocolError::InvariantViolated
         );
         Ok(())

@@ -39,6 +39,17 @@ pub struct ConsensusParams {
     /// Lead over the runner-up, in basis points of total weight, that stops early.
     pub early_stop_margin_bps: u16,
     pub weight_rule: WeightRule,
+    /// Votes an open item gains per round after the first (which brings it to
+    /// `min_votes`).
+    pub votes_per_round: u8,
+}
+
+impl ConsensusParams {
+    /// Votes an item collects by the end of round `round`.
+    pub fn target_votes(&self, round: u32) -> u8 {
+        let target = self.min_votes as u32 + round.saturating_mul(self.votes_per_round as u32);
+        target.min(self.max_votes as u32) as u8
+    }
 }
 
 /// One round of the onboarding exam: the gold items' answers are committed by hash;

@@ -5,28 +5,61 @@ use std::mem::size_of;
 use crate::error::ProtocolError;
 
 pub const ITEM_OPEN: u8 = 0;
+/// At least one ticket has reserved a vote on it: it can no longer be cancelled.
 pub const ITEM_STARTED: u8 = 1;
 pub const ITEM_DECIDED: u8 = 2;
 pub const ITEM_CANCELLED: u8 = 3;
 pub const ITEM_REFUNDED: u8 = 4;
+/// The vote cap was reached below the threshold: refundable after the deadline.
+pub const ITEM_UNRESOLVED: u8 = 5;
+
+/// The most votes one item holds (a community's `max_votes` is at most this).
+pub const MAX_VOTES_PER_ITEM: usize = 16;
+
+/// One revealed vote: the voter by ledger index, its label, and the weight its record
+/// gave it when revealed (so settlement does not depend on when it runs).
+#[zero_copy]
+#[derive(Debug, Default)]
+pub struct VoteSlot {
+    pub weight: u64,
+    pub member: u32,
+    pub label: u8,
+    pub reserved: [u8; 3],
+}
+const_assert_eq!(size_of::<VoteSlot>(), 16);
 
 /// One item of a batch. Its content stays off chain (the batch commits to it by a
-/// Merkle root); the chain keeps its state.
+/// Merkle root); the chain keeps its state and its votes.
 #[zero_copy]
 #[derive(Debug, Default)]
 pub struct ItemState {
     pub status: u8,
+    /// The decided label.
     pub label: u8,
-    pub votes: u8,
-    pub round: u8,
-    pub reserved: [u8; 4],
+    /// Revealed votes in `votes`.
+    pub vote_count: u8,
+    /// Votes reserved by tickets (revealed or not); released at each round's settlement.
+    pub reserved: u8,
+    pub reserved_bytes: [u8; 4],
+    pub votes: [VoteSlot; MAX_VOTES_PER_ITEM],
 }
-const_assert_eq!(size_of::<ItemState>(), 8);
+const_assert_eq!(size_of::<ItemState>(), 8 + 16 * MAX_VOTES_PER_ITEM);
 
 impl ItemState {
     /// Not decided and not yet returned to the poster.
     pub fn is_undecided(&self) -> bool {
-        self.status == ITEM_OPEN || self.status == ITEM_STARTED
+        matches!(self.status, ITEM_OPEN | ITEM_STARTED | ITEM_UNRESOLVED)
+    }
+
+    /// Still collecting votes.
+    pub fn is_votable(&self) -> bool {
+        matches!(self.status, ITEM_OPEN | ITEM_STARTED)
+    }
+
+    pub fn has_voter(&self, member: u32) -> bool {
+        self.votes[..self.vote_count as usize]
+            .iter()
+            .any(|v| v.member == member)
     }
 }
 

@@ -23,3 +23,19 @@ pub struct QualificationTicket {
     pub commitment: [u8; 32],
     pub bump: u8,
 }
+
+/// A worker's assignment in one round of one batch: the items the sortition gave it,
+/// then its commitment sha256(labels || salt || worker || ticket). Closed at reveal.
+#[account]
+#[derive(InitSpace)]
+pub struct Ticket {
+    pub batch: Pubkey,
+    pub member: Pubkey,
+    pub member_index: u32,
+    pub round: u32,
+    pub item_count: u8,
+    pub items: [u32; crate::constants::MAX_TICKET_ITEMS],
+    pub commitment: [u8; 32],
+    pub committed: bool,
+    pub bump: u8,
+}

@@ -10,10 +10,8 @@ use crate::events::CommunityCreated;
 use crate::seeds;
 use crate::state::{
     Community, ConsensusParams, JoinRule, Ledger, ProtocolConfig, QualificationRound,
+    MAX_VOTES_PER_ITEM,
 };
-
-/// The most votes one item may collect (the consensus cap of any community).
-pub const MAX_VOTES_PER_ITEM: u8 = 32;
 
 /// The community template: everything a creator chooses.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -106,7 +104,8 @@ impl CreateCommunity<'_> {
                 && c.reward_per_win > 0
                 && c.min_votes >= 1
                 && c.min_votes <= c.max_votes
-                && c.max_votes <= MAX_VOTES_PER_ITEM
+                && c.max_votes as usize <= MAX_VOTES_PER_ITEM
+                && c.votes_per_round >= 1
                 && (5_001..=10_000).contains(&c.threshold_bps)
                 && c.early_stop_margin_bps <= 10_000,
             ProtocolError::InvalidConsensusRule

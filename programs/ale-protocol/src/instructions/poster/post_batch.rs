@@ -65,6 +65,17 @@ pub struct PostBatch<'info> {
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(mut)]
     pub poster_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The community's pool of claimable pay in this mint (created by its first batch).
+    #[account(
+        init_if_needed,
+        payer = poster,
+        seeds = [seeds::COMMUNITY_VAULT, community.key().as_ref(), mint.key().as_ref()],
+        bump,
+        token::mint = mint,
+        token::authority = community,
+        token::token_program = token_program
+    )]
+    pub community_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         init_if_needed,
         payer = poster,
@@ -202,6 +213,11 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         items_refunded: 0,
         items_decided: 0,
         refund_cursor: 0,
+        community_vault: ctx.accounts.community_vault.key(),
+        commit_seconds: ctx.accounts.community.commit_window_seconds,
+        reveal_seconds: ctx.accounts.community.reveal_window_seconds,
+        settled_rounds: 0,
+        settle_cursor: 0,
         deposited: total,
         credited: 0,
         fees_paid: 0,

@@ -1,5 +1,13 @@
+pub mod claim_pay;
 pub mod commit_qualification;
+pub mod commit_votes;
 pub mod join_community;
+pub mod reveal_votes;
+pub mod take_ticket;
 
+pub use claim_pay::*;
 pub use commit_qualification::*;
+pub use commit_votes::*;
 pub use join_community::*;
+pub use reveal_votes::*;
+pub use take_ticket::*;

@@ -1,0 +1,229 @@
+use ale_math::consensus::{decide, reputation_after, Decision, DecisionRule, Tally};
+use ale_math::split::split_pro_rata;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::TokenAccount;
+
+use crate::constants::MAX_ITEMS_PER_SETTLE;
+use crate::error::{OrMathOverflow, ProtocolError};
+use crate::escrow::*;
+use crate::events::RoundSettled;
+use crate::seeds;
+use crate::state::{
+    item_states_mut, ledger_entries_mut, Community, Ledger, ProtocolConfig, ITEM_DECIDED,
+    ITEM_UNRESOLVED,
+};
+
+/// Permissionless once a round's reveal window has closed: from the batch's cursor,
+/// decides up to `max_items` (at most MAX_ITEMS_PER_SETTLE) items with the community's rule (ale-math), gives
+/// winners the reputation reward, splits each decided item's pay among its winners pro
+/// rata to their new reputation (dust to the treasury), credits it to their ledger
+/// entries, and moves pay and fees out of escrow. The caller names the cursor it
+/// expects, so a repeated call is refused, never applied twice; items are walked in
+/// index order, so the result does not depend on how the work is chunked.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct SettleRound<'info> {
+    pub escrow: BatchEscrow<'info>,
+    #[account(seeds = [seeds::PROTOCOL_CONFIG], bump = config.bump)]
+    pub config: Box<Account<'info, ProtocolConfig>>,
+    #[account(
+        seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()],
+        bump = community.bump,
+        constraint = community.key() == escrow.batch.community @ ProtocolError::WrongLedger
+    )]
+    pub community: Box<Account<'info, Community>>,
+    #[account(mut, address = community.ledger @ ProtocolError::WrongLedger)]
+    pub ledger: AccountLoader<'info, Ledger>,
+    #[account(mut, address = escrow.batch.community_vault @ ProtocolError::WrongVault)]
+    pub community_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = treasury_token.owner == config.treasury
+            && treasury_token.mint == escrow.batch.mint @ ProtocolError::WrongFeeAccount
+    )]
+    pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = creator_token.owner == community.creator
+            && creator_token.mint == escrow.batch.mint @ ProtocolError::WrongFeeAccount
+    )]
+    pub creator_token: Box<InterfaceAccount<'info, TokenAccount>>,
+}
+
+impl SettleRound<'_> {
+    pub fn validate(&self, cursor: u32, max_items: u32) -> Result<()> {
+        let batch = &self.escrow.batch;
+        require!(
+            (1..=MAX_ITEMS_PER_SETTLE).contains(&max_items),
+            ProtocolError::TooManyItemsPerCall
+        );
+        require!(cursor == batch.settle_cursor, ProtocolError::StaleCursor);
+        require!(
+            Clock::get()?.unix_timestamp >= batch.reveal_end(batch.settled_rounds)?,
+            ProtocolError::RoundNotOver
+        );
+        Ok(())
+    }
+}
+
+/// What one settle call adds up.
+#[derive(Default)]
+struct Totals {
+    decided: u32,
+    unresolved: u32,
+    votes: u32,
+    credited: u64,
+    dust: u64,
+}
+
+#[access_control(ctx.accounts.validate(cursor, max_items))]
+pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> Result<()> {
+    let batch = &ctx.accounts.escrow.batch;
+    let consensus = ctx.accounts.community.consensus;
+    let rule = DecisionRule {
+        min_votes: consensus.min_votes,
+        max_votes: consensus.max_votes,
+        threshold_bps: consensus.threshold_bps,
+        early_stop_margin_bps: consensus.early_stop_margin_bps,
+    };
+    let pay = batch.worker_pay_per_item();
+    let slot = batch.mint_slot as usize;
+    let end = cursor
+        .saturating_add(MAX_ITEMS_PER_SETTLE)
+        .min(batch.item_count);
+    let mut totals = Totals::default();
+    {
+        let ledger_info = ctx.accounts.ledger.to_account_info();
+        let mut ledger_data = ledger_info.try_borrow_mut_data()?;
+        let entries = ledger_entries_mut(&mut ledger_data)?;
+        let items_info = ctx.accounts.escrow.item_table.to_account_info();
+        let mut items_data = items_info.try_borrow_mut_data()?;
+        let items = item_states_mut(&mut items_data)?;
+        for item in &mut items[cursor as usize..end as usize] {
+            if !item.is_votable() {
+                continue;
+            }
+            // Unrevealed reservations lapse with the round.
+            item.reserved = item.vote_count;
+            if item.vote_count == 0 {
+                continue;
+            }
+            let votes = &item.votes[..item.vote_count as usize];
+            let mut tally = Tally::default();
+            for v in votes {
+                tally.add(v.label, v.weight).or_overflow()?;
+            }
+            match decide(&tally, &rule).or_overflow()? {
+                Decision::Pending => {}
+                Decision::Unresolved => {
+                    item.status = ITEM_UNRESOLVED;
+                    totals.unresolved += 1;
+                }
+                Decision::Decided { label, .. } => {
+                    item.status = ITEM_DECIDED;
+                    item.label = label;
+                    let mut winners = Vec::with_capacity(votes.len());
+                    for v in votes {
+                        let entry = entries
+                            .get_mut(v.member as usize)
+                            .ok_or(ProtocolError::InvariantViolated)?;
+                        let won = v.label == label;
+                        entry.tasks_done = entry.tasks_done.saturating_add(1);
+                        if won {
+                            entry.tasks_won = entry.tasks_won.saturating_add(1);
+                            entry.reputation =
+                                reputation_after(entry.reputation, true, consensus.reward_per_win)
+                                    .or_overflow()?;
+                            winners.push((v.member, entry.reputation));
+                        }
+                    }
+                    let weights: Vec<u64> = winners.iter().map(|w| w.1).collect();
+                    let split = split_pro_rata(pay, &weights).or_overflow()?;
+                    for ((member, _), share) in winners.iter().zip(&split.shares) {
+                        let entry = &mut entries[*member as usize];
+                        entry.claimable[slot] = entry.claimable[slot]
+                            .checked_add(*share)
+                            .ok_or(ProtocolError::MathOverflow)?;
+                        totals.credited = totals
+                            .credited
+                            .checked_add(*share)
+                            .ok_or(ProtocolError::MathOverflow)?;
+                    }
+                    totals.dust = totals
+                        .dust
+                        .checked_add(split.dust)
+                        .ok_or(ProtocolError::MathOverflow)?;
+                    totals.decided += 1;
+                    totals.votes += votes.len() as u32;
+                }
+            }
+        }
+    }
+
+    let decided = totals.decided as u64;
+    let protocol_fees = batch
+        .protocol_fee_per_item
+        .checked_mul(decided)
+        .and_then(|f| f.checked_add(totals.dust))
+        .ok_or(ProtocolError::MathOverflow)?;
+    let creator_fees = batch
+        .creator_fee_per_item
+        .checked_mul(decided)
+        .ok_or(ProtocolError::MathOverflow)?;
+    let escrow = &ctx.accounts.escrow;
+    escrow.pay(
+        &ctx.accounts.community_vault.to_account_info(),
+        totals.credited,
+    )?;
+    escrow.pay(
+        &ctx.accounts.treasury_token.to_account_info(),
+        protocol_fees,
+    )?;
+    escrow.pay(&ctx.accounts.creator_token.to_account_info(), creator_fees)?;
+
+    let round = ctx.accounts.escrow.batch.settled_rounds;
+    let escrow = &mut ctx.accounts.escrow;
+    let batch = &mut escrow.batch;
+    let fees = protocol_fees
+        .checked_add(creator_fees)
+        .ok_or(ProtocolError::MathOverflow)?;
+    batch.credited = batch
+        .credited
+        .checked_add(totals.credited)
+        .ok_or(ProtocolError::MathOverflow)?;
+    batch.fees_paid = batch
+        .fees_paid
+        .checked_add(fees)
+        .ok_or(ProtocolError::MathOverflow)?;
+    batch.items_decided = batch
+        .items_decided
+        .checked_add(totals.decided)
+        .ok_or(ProtocolError::MathOverflow)?;
+    let round_complete = end == batch.item_count;
+    if round_complete {
+        batch.settled_rounds = round.checked_add(1).ok_or(ProtocolError::MathOverflow)?;
+        batch.settle_cursor = 0;
+    } else {
+        batch.settle_cursor = end;
+    }
+    escrow.requester.items_decided = escrow
+        .requester
+        .items_decided
+        .checked_add(decided)
+        .ok_or(ProtocolError::MathOverflow)?;
+    escrow.invariant()?;
+
+    emit_cpi!(RoundSettled {
+        batch: ctx.accounts.escrow.batch.key(),
+        round,
+        cursor,
+        items: end - cursor,
+        decided: totals.decided,
+        unresolved: totals.unresolved,
+        votes_credited: totals.votes,
+        credited: totals.credited,
+        fees,
+        round_complete,
+    });
+    Ok(())
+}

@@ -1,0 +1,101 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+
+use crate::error::ProtocolError;
+use crate::events::PayClaimed;
+use crate::seeds;
+use crate::state::{ledger_entries_mut, Community, Ledger, Membership};
+
+/// A member claims its credited pay in one mint: the balance is zeroed in the same
+/// instruction that moves it, to a token account the member owns.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ClaimPay<'info> {
+    pub member: Signer<'info>,
+    #[account(seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()], bump = community.bump)]
+    pub community: Box<Account<'info, Community>>,
+    #[account(
+        seeds = [seeds::MEMBERSHIP, community.key().as_ref(), member.key().as_ref()],
+        bump = membership.bump
+    )]
+    pub membership: Box<Account<'info, Membership>>,
+    #[account(mut, address = community.ledger @ ProtocolError::WrongLedger)]
+    pub ledger: AccountLoader<'info, Ledger>,
+    #[account(mint::token_program = token_program)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        mut,
+        seeds = [seeds::COMMUNITY_VAULT, community.key().as_ref(), mint.key().as_ref()],
+        bump
+    )]
+    pub community_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub member_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl ClaimPay<'_> {
+    pub fn validate(&self) -> Result<()> {
+        require_keys_eq!(
+            self.member_token.owner,
+            self.member.key(),
+            ProtocolError::WrongTokenOwner
+        );
+        require_keys_eq!(
+            self.member_token.mint,
+            self.mint.key(),
+            ProtocolError::WrongMint
+        );
+        require!(
+            self.community.mints.contains(&self.mint.key()),
+            ProtocolError::WrongMint
+        );
+        Ok(())
+    }
+}
+
+#[access_control(ctx.accounts.validate())]
+pub fn claim_pay(ctx: Context<ClaimPay>) -> Result<()> {
+    let community = &ctx.accounts.community;
+    let mint = ctx.accounts.mint.key();
+    let slot = community
+        .mints
+        .iter()
+        .position(|m| *m == mint)
+        .ok_or(ProtocolError::WrongMint)?;
+    let amount = {
+        let info = ctx.accounts.ledger.to_account_info();
+        let mut data = info.try_borrow_mut_data()?;
+        let entry = ledger_entries_mut(&mut data)?
+            .get_mut(ctx.accounts.membership.index as usize)
+            .ok_or(ProtocolError::WrongMemberIndex)?;
+        let amount = entry.claimable[slot];
+        require!(amount > 0, ProtocolError::NothingToClaim);
+        entry.claimable[slot] = 0;
+        amount
+    };
+    let id = community.id.to_le_bytes();
+    let bump = [community.bump];
+    let signer: &[&[&[u8]]] = &[&[seeds::COMMUNITY, &id, &bump]];
+    token_interface::transfer_checked(
+        CpiContext::new_with_signer(
+            ctx.accounts.token_program.key(),
+            TransferChecked {
+                from: ctx.accounts.community_vault.to_account_info(),
+                mint: ctx.accounts.mint.to_account_info(),
+                to: ctx.accounts.member_token.to_account_info(),
+                authority: ctx.accounts.community.to_account_info(),
+            },
+            signer,
+        ),
+        amount,
+        ctx.accounts.mint.decimals,
+    )?;
+    emit_cpi!(PayClaimed {
+        community: ctx.accounts.community.key(),
+        member: ctx.accounts.member.key(),
+        mint,
+        amount,
+    });
+    Ok(())
+}

@@ -1,0 +1,123 @@
+use ale_math::consensus::{vote_weight, MemberRecord, WeightRule as MathWeightRule};
+use anchor_lang::prelude::*;
+use solana_sha256_hasher::hashv;
+
+use crate::error::{OrMathOverflow, ProtocolError};
+use crate::events::VotesRevealed;
+use crate::seeds;
+use crate::state::{
+    item_states_mut, ledger_entries, Batch, Community, ItemTable, Ledger, Ticket, VoteSlot,
+    WeightRule, MAX_VOTES_PER_ITEM,
+};
+
+/// The worker reveals its labels and salt in the round's reveal window. Each label is
+/// stored in its item's vote slots with the weight the worker's record gives it now;
+/// the ticket closes and its rent returns to the worker. An unrevealed ticket is no
+/// vote.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct RevealVotes<'info> {
+    #[account(mut)]
+    pub member: Signer<'info>,
+    #[account(seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()], bump = community.bump)]
+    pub community: Box<Account<'info, Community>>,
+    #[account(address = community.ledger @ ProtocolError::WrongLedger)]
+    pub ledger: AccountLoader<'info, Ledger>,
+    #[account(has_one = community, has_one = item_table @ ProtocolError::WrongItemTable)]
+    pub batch: Box<Account<'info, Batch>>,
+    #[account(mut)]
+    pub item_table: AccountLoader<'info, ItemTable>,
+    #[account(
+        mut,
+        close = member,
+        has_one = batch,
+        has_one = member @ ProtocolError::NotTicketOwner,
+        seeds = [seeds::TICKET, batch.key().as_ref(), ticket.member.as_ref(), ticket.round.to_le_bytes().as_ref()],
+        bump = ticket.bump
+    )]
+    pub ticket: Box<Account<'info, Ticket>>,
+}
+
+impl RevealVotes<'_> {
+    pub fn validate(&self, labels: &[u8], salt: &[u8; 32]) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let ticket = &self.ticket;
+        require!(ticket.committed, ProtocolError::NotCommitted);
+        require!(
+            now >= self.batch.commit_end(ticket.round)?,
+            ProtocolError::RevealTooEarly
+        );
+        require!(
+            now < self.batch.reveal_end(ticket.round)?,
+            ProtocolError::RevealWindowClosed
+        );
+        let expected = hashv(&[labels, salt, ticket.member.as_ref(), ticket.key().as_ref()]);
+        require!(
+            labels.len() == ticket.item_count as usize && expected.to_bytes() == ticket.commitment,
+            ProtocolError::RevealMismatch
+        );
+        require!(
+            labels.iter().all(|&l| l < self.community.num_classes),
+            ProtocolError::WrongLabel
+        );
+        Ok(())
+    }
+}
+
+#[access_control(ctx.accounts.validate(&labels, &salt))]
+pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) -> Result<()> {
+    let ticket = &ctx.accounts.ticket;
+    let member = ticket.member_index;
+    let record = {
+        let info = ctx.accounts.ledger.to_account_info();
+        let data = info.try_borrow_data()?;
+        let entry = ledger_entries(&data)?
+            .get(member as usize)
+            .ok_or(ProtocolError::WrongMemberIndex)?;
+        MemberRecord {
+            reputation: entry.reputation,
+            tasks_done: entry.tasks_done,
+            tasks_won: entry.tasks_won,
+            gold_seen: entry.gold_seen,
+            gold_correct: entry.gold_correct,
+        }
+    };
+    let community = &ctx.accounts.community;
+    let rule = match community.consensus.weight_rule {
+        WeightRule::AccuracyLogOdds => MathWeightRule::AccuracyLogOdds,
+        WeightRule::RawReputation => MathWeightRule::RawReputation,
+    };
+    let weight = vote_weight(rule, &record, community.num_classes).or_overflow()?;
+
+    let info = ctx.accounts.item_table.to_account_info();
+    let mut data = info.try_borrow_mut_data()?;
+    let states = item_states_mut(&mut data)?;
+    for (&index, &label) in ticket.items[..ticket.item_count as usize]
+        .iter()
+        .zip(&labels)
+    {
+        let item = &mut states[index as usize];
+        // A ticket reserved this slot; an item decided or refunded since takes no vote.
+        if !item.is_votable()
+            || item.vote_count as usize >= MAX_VOTES_PER_ITEM
+            || item.has_voter(member)
+        {
+            continue;
+        }
+        item.votes[item.vote_count as usize] = VoteSlot {
+            weight,
+            member,
+            label,
+            reserved: [0; 3],
+        };
+        item.vote_count += 1;
+    }
+    drop(data);
+    emit_cpi!(VotesRevealed {
+        ticket: ctx.accounts.ticket.key(),
+        member: ctx.accounts.member.key(),
+        round: ctx.accounts.ticket.round,
+        labels,
+    });
+    Ok(())
+}

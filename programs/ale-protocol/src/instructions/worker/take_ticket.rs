@@ -1,0 +1,192 @@
+use anchor_lang::prelude::*;
+use solana_sdk_ids::sysvar::slot_hashes;
+use solana_sha256_hasher::hashv;
+
+use crate::constants::{MAX_SORTITION_PROBES, MAX_TICKET_ITEMS};
+use crate::error::ProtocolError;
+use crate::events::TicketTaken;
+use crate::seeds;
+use crate::state::{
+    item_states_mut, ledger_entries_mut, Batch, Community, ItemTable, Ledger, Membership, Phase,
+    Ticket, ITEM_STARTED,
+};
+
+/// A member takes its ticket for the current round of a batch: a sortition seeded by
+/// the most recent slot hash (which did not exist when the batch was posted), the
+/// batch, the member and the round picks up to MAX_TICKET_ITEMS items that still need
+/// votes this round and that the member has not voted on. One ticket per member per
+/// round; the community's daily task limit and minimum stake hold.
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(round: u32)]
+pub struct TakeTicket<'info> {
+    #[account(mut)]
+    pub member: Signer<'info>,
+    #[account(seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()], bump = community.bump)]
+    pub community: Box<Account<'info, Community>>,
+    #[account(
+        seeds = [seeds::MEMBERSHIP, community.key().as_ref(), member.key().as_ref()],
+        bump = membership.bump
+    )]
+    pub membership: Box<Account<'info, Membership>>,
+    #[account(mut, address = community.ledger @ ProtocolError::WrongLedger)]
+    pub ledger: AccountLoader<'info, Ledger>,
+    #[account(mut, has_one = community, has_one = item_table @ ProtocolError::WrongItemTable)]
+    pub batch: Box<Account<'info, Batch>>,
+    #[account(mut)]
+    pub item_table: AccountLoader<'info, ItemTable>,
+    #[account(
+        init_if_needed,
+        payer = member,
+        space = 8 + Ticket::INIT_SPACE,
+        seeds = [
+            seeds::TICKET,
+            batch.key().as_ref(),
+            member.key().as_ref(),
+            round.to_le_bytes().as_ref()
+        ],
+        bump
+    )]
+    pub ticket: Box<Account<'info, Ticket>>,
+    /// The member's stake account in ale-staking, when the community asks for stake.
+    #[account(
+        seeds = [ale_staking::seeds::STAKE, member.key().as_ref()],
+        bump = stake_account.bump,
+        seeds::program = ale_staking::ID
+    )]
+    pub stake_account: Option<Box<Account<'info, ale_staking::state::StakeAccount>>>,
+    /// CHECK: the SlotHashes sysvar, checked by address and read raw.
+    #[account(address = slot_hashes::ID @ ProtocolError::WrongSlotHashes)]
+    pub slot_hashes: UncheckedAccount<'info>,
+    pub system_program: Program<'info, System>,
+}
+
+impl TakeTicket<'_> {
+    pub fn validate(&self, round: u32) -> Result<()> {
+        require_keys_eq!(
+            self.ticket.member,
+            Pubkey::default(),
+            ProtocolError::AlreadyHasTicket
+        );
+        let now = Clock::get()?.unix_timestamp;
+        require!(
+            self.batch.phase_at(now)? == Phase::Commit { round },
+            ProtocolError::NotAcceptingVotes
+        );
+        require!(now < self.batch.deadline, ProtocolError::NotAcceptingVotes);
+        require!(
+            round == self.batch.settled_rounds,
+            ProtocolError::RoundNotSettled
+        );
+        let min_stake = self.community.min_stake_to_vote;
+        if min_stake > 0 {
+            let stake = self
+                .stake_account
+                .as_ref()
+                .ok_or(ProtocolError::InsufficientStake)?;
+            require!(
+                stake.active_amount >= min_stake,
+                ProtocolError::InsufficientStake
+            );
+        }
+        Ok(())
+    }
+}
+
+#[access_control(ctx.accounts.validate(round))]
+pub fn take_ticket(ctx: Context<TakeTicket>, round: u32) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let member_index = ctx.accounts.membership.index;
+    let community = &ctx.accounts.community;
+    let target = community.consensus.target_votes(round);
+
+    // Daily task limit: how many items this ticket may still take today.
+    let today = (now / 86_400) as u32;
+    let mut allowance = MAX_TICKET_ITEMS as u32;
+    {
+        let info = ctx.accounts.ledger.to_account_info();
+        let mut data = info.try_borrow_mut_data()?;
+        let entry = ledger_entries_mut(&mut data)?
+            .get_mut(member_index as usize)
+            .ok_or(ProtocolError::WrongMemberIndex)?;
+        if entry.rate_window_day != today {
+            entry.rate_window_day = today;
+            entry.rate_window_count = 0;
+        }
+        if community.rate_limit_per_day > 0 {
+            let left = community
+                .rate_limit_per_day
+                .saturating_sub(entry.rate_window_count);
+            require!(left > 0, ProtocolError::RateLimited);
+            allowance = allowance.min(left as u32);
+        }
+    }
+
+    // Sortition: a seed nobody knew at posting, then linear probing from its start.
+    let recent_hash = {
+        let data = ctx.accounts.slot_hashes.try_borrow_data()?;
+        // Layout: u64 entry count, then (slot u64, hash [u8; 32]) newest first.
+        let hash: [u8; 32] = data
+            .get(16..48)
+            .and_then(|h| h.try_into().ok())
+            .ok_or(ProtocolError::WrongSlotHashes)?;
+        hash
+    };
+    let batch_key = ctx.accounts.batch.key();
+    let seed = hashv(&[
+        &recent_hash,
+        batch_key.as_ref(),
+        &member_index.to_le_bytes(),
+        &round.to_le_bytes(),
+    ]);
+    let count = ctx.accounts.batch.item_count;
+    let start =
+        u64::from_le_bytes(seed.to_bytes()[..8].try_into().expect("8 bytes")) % count as u64;
+
+    let mut items = [0u32; MAX_TICKET_ITEMS];
+    let mut taken = 0usize;
+    {
+        let info = ctx.accounts.item_table.to_account_info();
+        let mut data = info.try_borrow_mut_data()?;
+        let states = item_states_mut(&mut data)?;
+        for probe in 0..MAX_SORTITION_PROBES.min(count) {
+            if taken as u32 >= allowance {
+                break;
+            }
+            let index = ((start + probe as u64) % count as u64) as u32;
+            let item = &mut states[index as usize];
+            if item.is_votable() && item.reserved < target && !item.has_voter(member_index) {
+                item.reserved += 1; // reserved < target <= 16
+                item.status = ITEM_STARTED;
+                items[taken] = index;
+                taken += 1;
+            }
+        }
+    }
+    require!(taken > 0, ProtocolError::NoItemsAvailable);
+    {
+        let info = ctx.accounts.ledger.to_account_info();
+        let mut data = info.try_borrow_mut_data()?;
+        let entry = &mut ledger_entries_mut(&mut data)?[member_index as usize];
+        entry.rate_window_count = entry.rate_window_count.saturating_add(taken as u16);
+    }
+
+    ctx.accounts.ticket.set_inner(Ticket {
+        batch: batch_key,
+        member: ctx.accounts.member.key(),
+        member_index,
+        round,
+        item_count: taken as u8,
+        items,
+        commitment: [0; 32],
+        committed: false,
+        bump: ctx.bumps.ticket,
+    });
+    emit_cpi!(TicketTaken {
+        batch: batch_key,
+        member: ctx.accounts.member.key(),
+        round,
+        items: items[..taken].to_vec(),
+    });
+    Ok(())
+}

@@ -1,0 +1,587 @@
+//! Validation pools through the runtime: sortition tickets, batched commit–reveal,
+//! settlement by the consensus rule, credits and claims, with exact balances,
+//! chunking independence, and every bad input refused with its error.
+
+use ale_client::pda;
+use ale_client::protocol::{self as ix, vote_commitment};
+use ale_protocol::error::ProtocolError;
+use ale_protocol::events::{RoundSettled, TicketTaken};
+use ale_protocol::instructions::CommunityParams;
+use ale_protocol::state::{Batch, LedgerEntry, Ticket, WeightRule};
+use ale_tests::{assert_error, snapshot, Poster, ProtocolEnv};
+use anchor_lang::prelude::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+
+const PRICE: u64 = 1_000;
+
+/// A community deciding by raw reputation with exactly `votes` votes per item in one
+/// round, its members, a poster, and the fee accounts settlement pays.
+struct Pool {
+    env: ProtocolEnv,
+    community: Pubkey,
+    members: Vec<Keypair>,
+    poster: Poster,
+    treasury_token: Pubkey,
+    creator_token: Pubkey,
+}
+
+fn params(votes: u8) -> CommunityParams {
+    let mut p = ProtocolEnv::community_params("Cat or not");
+    p.consensus.min_votes = votes;
+    p.consensus.max_votes = votes;
+    p.consensus.threshold_bps = 6_000;
+    p.consensus.early_stop_margin_bps = 0;
+    p.consensus.weight_rule = WeightRule::RawReputation;
+    p.consensus.initial_reputation = 1;
+    p.consensus.reward_per_win = 1;
+    p
+}
+
+impl Pool {
+    async fn new(params: CommunityParams, members: usize) -> Self {
+        let mut env = ProtocolEnv::new().await;
+        let creator = env.rt.funded_wallet(5).await;
+        let community = env.create_community(&creator, params, None).await.unwrap();
+        let mut list = Vec::new();
+        for _ in 0..members {
+            list.push(env.member(community).await);
+        }
+        let poster = env.usd_poster(1_000_000).await;
+        let usd = env.usd;
+        let treasury = env.treasury.pubkey();
+        let treasury_token = env.rt.create_token_account(&usd, &treasury).await;
+        let creator_token = env.rt.create_token_account(&usd, &creator.pubkey()).await;
+        Self {
+            env,
+            community,
+            members: list,
+            poster,
+            treasury_token,
+            creator_token,
+        }
+    }
+
+    async fn post(&mut self, items: u32) -> (Pubkey, Batch) {
+        let address = self
+            .env
+            .post_simple(&self.poster, self.community, items, PRICE)
+            .await
+            .unwrap();
+        let batch = self.env.batch(address).await;
+        (address, batch)
+    }
+
+    async fn take(
+        &mut self,
+        m: usize,
+        batch: Pubkey,
+        b: &Batch,
+        round: u32,
+    ) -> Result<Vec<u32>, solana_sdk::transaction::TransactionError> {
+        let member = self.members[m].insecure_clone();
+        let ix = ix::take_ticket(member.pubkey(), self.community, batch, b, round, false);
+        let outcome = self.env.rt.send_with_events(&[ix], &[&member]).await?;
+        Ok(outcome.events::<TicketTaken>()[0].items.clone())
+    }
+
+    fn ticket(&self, m: usize, batch: Pubkey, round: u32) -> Pubkey {
+        pda::ticket(&batch, &self.members[m].pubkey(), round)
+    }
+
+    async fn commit(
+        &mut self,
+        m: usize,
+        batch: Pubkey,
+        round: u32,
+        labels: &[u8],
+        salt: [u8; 32],
+    ) -> Result<(), solana_sdk::transaction::TransactionError> {
+        let member = self.members[m].insecure_clone();
+        let ticket = self.ticket(m, batch, round);
+        let c = vote_commitment(labels, &salt, &member.pubkey(), &ticket);
+        self.env
+            .rt
+            .send(
+                &[ix::commit_votes(member.pubkey(), batch, ticket, c)],
+                &[&member],
+            )
+            .await
+    }
+
+    async fn reveal(
+        &mut self,
+        m: usize,
+        batch: Pubkey,
+        b: &Batch,
+        round: u32,
+        labels: &[u8],
+        salt: [u8; 32],
+    ) -> Result<(), solana_sdk::transaction::TransactionError> {
+        let member = self.members[m].insecure_clone();
+        let ticket = self.ticket(m, batch, round);
+        let ix = ix::reveal_votes(member.pubkey(), batch, b, ticket, labels.to_vec(), salt);
+        self.env.rt.send(&[ix], &[&member]).await
+    }
+
+    async fn settle(
+        &mut self,
+        batch: Pubkey,
+        b: &Batch,
+        cursor: u32,
+        max_items: u32,
+    ) -> Result<RoundSettled, solana_sdk::transaction::TransactionError> {
+        let ix = ix::settle_round(
+            batch,
+            b,
+            self.treasury_token,
+            self.creator_token,
+            cursor,
+            max_items,
+        );
+        let outcome = self.env.rt.send_with_events(&[ix], &[]).await?;
+        Ok(outcome.events::<RoundSettled>().remove(0))
+    }
+
+    async fn entries(&mut self) -> Vec<LedgerEntry> {
+        self.env.ledger(&self.community).await.1
+    }
+}
+
+/// White paper: four members say "cat", one says "not cat". The four gain the
+/// reputation reward, the one keeps its reputation, and the item's pay after fees is
+/// split among the four pro rata to their new reputation.
+#[tokio::test]
+async fn white_paper_example_end_to_end_with_exact_balances() {
+    let mut pool = Pool::new(params(5), 5).await;
+    let (batch, b) = pool.post(1).await;
+    let salt = [4u8; 32];
+    for m in 0..5 {
+        assert_eq!(pool.take(m, batch, &b, 0).await.unwrap(), vec![0]);
+        let label = if m == 4 { 1 } else { 0 };
+        pool.commit(m, batch, 0, &[label], salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    for m in 0..5 {
+        let label = if m == 4 { 1 } else { 0 };
+        pool.reveal(m, batch, &b, 0, &[label], salt).await.unwrap();
+        assert!(
+            pool.env
+                .rt
+                .account(pool.ticket(m, batch, 0))
+                .await
+                .is_none(),
+            "ticket closed at reveal"
+        );
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    let settled = pool.settle(batch, &b, 0, 16).await.unwrap();
+    assert_eq!(
+        (
+            settled.decided,
+            settled.votes_credited,
+            settled.round_complete
+        ),
+        (1, 5, true)
+    );
+
+    // Fees: 2.5% = 25 to the treasury, 5% = 50 to the creator; pay 925 split 4 ways
+    // pro rata to reputation 2 each: 231 each, 1 unit of dust to the treasury.
+    let entries = pool.entries().await;
+    for (m, entry) in entries.iter().enumerate() {
+        let (reputation, claimable, won) = if m == 4 { (1, 0, 0) } else { (2, 231, 1) };
+        assert_eq!(
+            (
+                entry.reputation,
+                entry.claimable[0],
+                entry.tasks_won,
+                entry.tasks_done
+            ),
+            (reputation, claimable, won, 1)
+        );
+    }
+    assert_eq!(pool.env.rt.token_balance(pool.treasury_token).await, 26);
+    assert_eq!(pool.env.rt.token_balance(pool.creator_token).await, 50);
+    assert_eq!(
+        pool.env
+            .rt
+            .token_balance(pda::community_vault(&pool.community, &pool.env.usd))
+            .await,
+        924
+    );
+    pool.env.assert_escrow_conserved(batch).await;
+    let after = pool.env.batch(batch).await;
+    assert_eq!(
+        (after.items_decided, after.credited, after.fees_paid),
+        (1, 924, 76)
+    );
+
+    // Claims move each balance once, only to the member's own account.
+    let usd = pool.env.usd;
+    for m in 0..4 {
+        let member = pool.members[m].insecure_clone();
+        let token = pool
+            .env
+            .rt
+            .create_token_account(&usd, &member.pubkey())
+            .await;
+        let claim = ix::claim_pay(
+            member.pubkey(),
+            pool.community,
+            usd,
+            token,
+            spl_token_interface::ID,
+        );
+        pool.env
+            .rt
+            .send(std::slice::from_ref(&claim), &[&member])
+            .await
+            .unwrap();
+        assert_eq!(pool.env.rt.token_balance(token).await, 231);
+        let watched = [pda::ledger(&pool.community), token];
+        let before = snapshot(&mut pool.env.rt, &watched).await;
+        assert_error(
+            pool.env.rt.send(&[claim], &[&member]).await,
+            ProtocolError::NothingToClaim,
+        );
+        assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
+    }
+    assert_eq!(
+        pool.env
+            .rt
+            .token_balance(pda::community_vault(&pool.community, &usd))
+            .await,
+        0
+    );
+
+    // The decided batch closes, its rent back to the poster.
+    assert_eq!(
+        pool.env
+            .rt
+            .anchor_account::<Batch>(batch)
+            .await
+            .unwrap()
+            .items_decided,
+        1
+    );
+    let close = ix::close_batch(batch, &after);
+    pool.env.rt.send(&[close], &[]).await.unwrap();
+    let record = pool.env.requester(&pool.poster.wallet.pubkey()).await;
+    assert_eq!((record.items_decided, record.batches_completed), (1, 1));
+}
+
+/// Three members vote on 20 items (each ticket holds every item needing votes);
+/// settles it with the given call sizes and returns every ledger entry and balance.
+async fn settle_in_chunks(chunks: &[u32]) -> (Vec<(u64, u64, u32, u32)>, [u64; 3]) {
+    let mut pool = Pool::new(params(3), 3).await;
+    let (batch, b) = pool.post(20).await;
+    let salt = [1u8; 32];
+    let mut assigned = Vec::new();
+    for m in 0..3 {
+        let items = pool.take(m, batch, &b, 0).await.unwrap();
+        assert_eq!(items.len(), 20);
+        // Members 0 and 1 label by parity; member 2 disagrees on multiples of 3.
+        let labels: Vec<u8> = items
+            .iter()
+            .map(|&i| ((i % 2) as u8) ^ (m == 2 && i % 3 == 0) as u8)
+            .collect();
+        pool.commit(m, batch, 0, &labels, salt).await.unwrap();
+        assigned.push(labels);
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    for (m, labels) in assigned.iter().enumerate() {
+        pool.reveal(m, batch, &b, 0, labels, salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    let mut cursor = 0;
+    for &chunk in chunks.iter().cycle() {
+        let settled = pool.settle(batch, &b, cursor, chunk).await.unwrap();
+        pool.env.assert_escrow_conserved(batch).await;
+        cursor += settled.items;
+        if settled.round_complete {
+            break;
+        }
+    }
+    let entries = pool
+        .entries()
+        .await
+        .iter()
+        .map(|e| (e.reputation, e.claimable[0], e.tasks_done, e.tasks_won))
+        .collect();
+    let vault = pda::community_vault(&pool.community, &pool.env.usd);
+    let balances = [
+        pool.env.rt.token_balance(vault).await,
+        pool.env.rt.token_balance(pool.treasury_token).await,
+        pool.env.rt.token_balance(pool.creator_token).await,
+    ];
+    (entries, balances)
+}
+
+#[tokio::test]
+async fn settlement_does_not_depend_on_chunking() {
+    let whole = settle_in_chunks(&[16]).await;
+    let ones = settle_in_chunks(&[1]).await;
+    let mixed = settle_in_chunks(&[5, 7, 2]).await;
+    assert_eq!(whole, ones);
+    assert_eq!(whole, mixed);
+    // Every item decided: members 0 and 1 won all 20; member 2 lost the 7 multiples of 3.
+    assert_eq!(whole.0[0].3, 20);
+    assert_eq!(whole.0[2].3, 13);
+    assert_eq!(whole.1[0] + whole.1[1] + whole.1[2], 20 * PRICE);
+}
+
+#[tokio::test]
+async fn one_settle_transaction_credits_over_200_votes() {
+    let mut pool = Pool::new(params(16), 16).await;
+    let (batch, b) = pool.post(16).await;
+    let salt = [2u8; 32];
+    for m in 0..16 {
+        let items = pool.take(m, batch, &b, 0).await.unwrap();
+        let labels = vec![1u8; items.len()];
+        pool.commit(m, batch, 0, &labels, salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    for m in 0..16 {
+        pool.reveal(m, batch, &b, 0, &[1u8; 16], salt)
+            .await
+            .unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    let settle = ix::settle_round(batch, &b, pool.treasury_token, pool.creator_token, 0, 16);
+    // The account list is fixed (15 accounts): it does not grow with the 256 voters.
+    assert_eq!(settle.accounts.len(), 15);
+    let settled = pool.settle(batch, &b, 0, 16).await.unwrap();
+    assert_eq!((settled.decided, settled.votes_credited), (16, 256));
+}
+
+#[tokio::test]
+async fn bad_votes_are_refused_and_change_nothing() {
+    let mut p = params(3);
+    p.rate_limit_per_day = 1;
+    let mut pool = Pool::new(p, 5).await;
+    let (batch, b) = pool.post(2).await;
+    let salt = [3u8; 32];
+    let item_table = b.item_table;
+    let watched = |pool: &Pool, m: usize| {
+        vec![
+            batch,
+            item_table,
+            pda::ledger(&pool.community),
+            pool.ticket(m, batch, 0),
+        ]
+    };
+
+    // Round 0's tickets: the rate limit (1 item a day) gives each member one item.
+    for m in 0..3 {
+        assert_eq!(pool.take(m, batch, &b, 0).await.unwrap().len(), 1);
+    }
+    // A second ticket in the same round; the round after this one.
+    let w = watched(&pool, 0);
+    let before = snapshot(&mut pool.env.rt, &w).await;
+    assert_error(
+        pool.take(0, batch, &b, 0).await,
+        ProtocolError::AlreadyHasTicket,
+    );
+    assert_error(
+        pool.take(3, batch, &b, 1).await,
+        ProtocolError::NotAcceptingVotes,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &w).await, before);
+
+    // Someone else's ticket, a reveal before the commit window closes, and a reveal of
+    // something never committed.
+    let ticket0 = pool.ticket(0, batch, 0);
+    let intruder = pool.members[4].insecure_clone();
+    let ixc = ix::commit_votes(intruder.pubkey(), batch, ticket0, [9; 32]);
+    assert_error(
+        pool.env.rt.send(&[ixc], &[&intruder]).await,
+        ProtocolError::NotTicketOwner,
+    );
+    assert_error(
+        pool.reveal(0, batch, &b, 0, &[0], salt).await,
+        ProtocolError::NotCommitted,
+    );
+    pool.commit(0, batch, 0, &[0], salt).await.unwrap();
+    pool.commit(1, batch, 0, &[5], salt).await.unwrap(); // a label outside the 2 classes
+    let w = watched(&pool, 0);
+    let before = snapshot(&mut pool.env.rt, &w).await;
+    assert_error(
+        pool.reveal(0, batch, &b, 0, &[0], salt).await,
+        ProtocolError::RevealTooEarly,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &w).await, before);
+
+    // After the commit window: no commit, no ticket; reveals that do not match or
+    // carry a label outside the schema.
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    assert_error(
+        pool.commit(2, batch, 0, &[1], salt).await,
+        ProtocolError::CommitWindowClosed,
+    );
+    assert_error(
+        pool.take(3, batch, &b, 0).await,
+        ProtocolError::NotAcceptingVotes,
+    );
+    let w = watched(&pool, 0);
+    let before = snapshot(&mut pool.env.rt, &w).await;
+    assert_error(
+        pool.reveal(0, batch, &b, 0, &[1], salt).await,
+        ProtocolError::RevealMismatch,
+    );
+    assert_error(
+        pool.reveal(0, batch, &b, 0, &[0], [0; 32]).await,
+        ProtocolError::RevealMismatch,
+    );
+    assert_error(
+        pool.reveal(1, batch, &b, 0, &[5], salt).await,
+        ProtocolError::WrongLabel,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &w).await, before);
+    pool.reveal(0, batch, &b, 0, &[0], salt).await.unwrap();
+
+    // Settlement waits for the reveal window; a stale cursor is refused; fee accounts
+    // must be the treasury's and the creator's.
+    let esc = vec![batch, item_table, b.vault, pda::ledger(&pool.community)];
+    let before = snapshot(&mut pool.env.rt, &esc).await;
+    assert_error(
+        pool.settle(batch, &b, 0, 16).await,
+        ProtocolError::RoundNotOver,
+    );
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    assert_error(
+        pool.reveal(1, batch, &b, 0, &[5], salt).await,
+        ProtocolError::RevealWindowClosed,
+    );
+    assert_error(
+        pool.settle(batch, &b, 1, 16).await,
+        ProtocolError::StaleCursor,
+    );
+    assert_error(
+        pool.settle(batch, &b, 0, 17).await,
+        ProtocolError::TooManyItemsPerCall,
+    );
+    let usd = pool.env.usd;
+    let stranger = pool
+        .env
+        .rt
+        .create_token_account(&usd, &Pubkey::new_unique())
+        .await;
+    let wrong = ix::settle_round(batch, &b, stranger, pool.creator_token, 0, 16);
+    assert_error(
+        pool.env.rt.send(&[wrong], &[]).await,
+        ProtocolError::WrongFeeAccount,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &esc).await, before);
+
+    // Round 1's tickets wait for round 0's settlement.
+    let round1 = b.commit_end(1).unwrap() - 1;
+    pool.env.rt.warp_to_timestamp(round1).await;
+    assert_error(
+        pool.take(3, batch, &b, 1).await,
+        ProtocolError::RoundNotSettled,
+    );
+    pool.settle(batch, &b, 0, 16).await.unwrap();
+    assert_error(
+        pool.settle(batch, &b, 0, 16).await,
+        ProtocolError::RoundNotOver,
+    );
+    // Member 3 takes round 1's ticket; member 0 hit its daily limit (same day).
+    pool.take(3, batch, &b, 1).await.unwrap();
+    assert_error(pool.take(0, batch, &b, 1).await, ProtocolError::RateLimited);
+    let ticket: Ticket = pool
+        .env
+        .rt
+        .anchor_account(pool.ticket(3, batch, 1))
+        .await
+        .unwrap();
+    assert_eq!((ticket.round, ticket.item_count), (1, 1));
+}
+
+#[tokio::test]
+async fn sortition_needs_the_real_slot_hashes_and_the_minimum_stake() {
+    let mut p = params(3);
+    p.min_stake_to_vote = 1_000;
+    let mut pool = Pool::new(p, 2).await;
+    let (batch, b) = pool.post(1).await;
+    let member = pool.members[0].insecure_clone();
+    let mut take = ix::take_ticket(member.pubkey(), pool.community, batch, &b, 0, false);
+    let w = vec![batch, b.item_table];
+    let before = snapshot(&mut pool.env.rt, &w).await;
+    assert_error(
+        pool.env.rt.send(&[take.clone()], &[&member]).await,
+        ProtocolError::InsufficientStake,
+    );
+    take.accounts[8].pubkey = solana_sdk_ids::sysvar::clock::ID;
+    assert_error(
+        pool.env.rt.send(&[take], &[&member]).await,
+        ProtocolError::WrongSlotHashes,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &w).await, before);
+
+    // A staked member takes its ticket.
+    let staker = pool.env.ale_poster(2_000).await;
+    let wallet = staker.wallet.insecure_clone();
+    pool.env
+        .join(
+            &wallet,
+            pool.community,
+            ix::JoinWith::Nothing,
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    let ixs = [
+        ale_client::staking::open_stake_account(wallet.pubkey()),
+        ale_client::staking::crank_inflation(),
+        ale_client::staking::stake(wallet.pubkey(), staker.token, 1_500),
+    ];
+    pool.env.rt.send(&ixs, &[&wallet]).await.unwrap();
+    let take = ix::take_ticket(wallet.pubkey(), pool.community, batch, &b, 0, true);
+    pool.env.rt.send(&[take], &[&wallet]).await.unwrap();
+    // One item needing votes is all there is; the unstaked member still cannot vote.
+    let lonely = pool.members[1].insecure_clone();
+    let take = ix::take_ticket(lonely.pubkey(), pool.community, batch, &b, 0, false);
+    assert_error(
+        pool.env.rt.send(&[take], &[&lonely]).await,
+        ProtocolError::InsufficientStake,
+    );
+}
+
+#[tokio::test]
+async fn a_full_round_leaves_no_items_for_latecomers() {
+    let mut pool = Pool::new(params(3), 4).await;
+    let (batch, b) = pool.post(1).await;
+    for m in 0..3 {
+        pool.take(m, batch, &b, 0).await.unwrap();
+    }
+    let w = vec![batch, b.item_table, pool.ticket(3, batch, 0)];
+    let before = snapshot(&mut pool.env.rt, &w).await;
+    assert_error(
+        pool.take(3, batch, &b, 0).await,
+        ProtocolError::NoItemsAvailable,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &w).await, before);
+}
