@@ -401,3 +401,16 @@ pub fn claim_pay(
         instruction::ClaimPay {},
     )
 }
+
+pub fn close_expired_ticket(batch: Pubkey, ticket: Pubkey, member: Pubkey) -> Instruction {
+    build(
+        accounts::CloseExpiredTicket {
+            batch,
+            ticket,
+            member,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::CloseExpiredTicket {},
+    )
+}

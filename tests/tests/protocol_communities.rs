@@ -3,6 +3,7 @@
 
 use ale_client::pda;
 use ale_client::protocol::{self as ix, JoinWith};
+use ale_math::gamification::BADGE_GRADUATE;
 use ale_protocol::constants::{LEDGER_GROWTH_ENTRIES, LEDGER_INITIAL_ENTRIES};
 use ale_protocol::error::ProtocolError;
 use ale_protocol::events::{LedgerGrown, MemberJoined};
@@ -241,6 +242,12 @@ async fn graduation_needs_reputation_in_the_prerequisite_community() {
     env.join(&veteran, image, prereq, at(0)).await.unwrap();
     let (_, entries) = env.ledger(&image).await;
     assert_eq!(entries[0].member, veteran.pubkey());
+    assert_eq!(
+        entries[0].badges & BADGE_GRADUATE,
+        BADGE_GRADUATE,
+        "graduation earns a badge"
+    );
+    assert_eq!(env.ledger(&bot_or_not).await.1[0].badges, 0);
 }
 
 fn commitment(answers: &[u8], salt: &[u8; 32], candidate: &Pubkey, round: u32) -> [u8; 32] {

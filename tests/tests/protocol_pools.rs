@@ -4,6 +4,7 @@
 
 use ale_client::pda;
 use ale_client::protocol::{self as ix, vote_commitment};
+use ale_math::gamification::{level, BADGE_FIRST_TASK};
 use ale_protocol::error::ProtocolError;
 use ale_protocol::events::{RoundSettled, TicketTaken};
 use ale_protocol::instructions::CommunityParams;
@@ -204,6 +205,10 @@ async fn white_paper_example_end_to_end_with_exact_balances() {
             ),
             (reputation, claimable, won, 1)
         );
+        // Gamification state: a first task and a one-day streak for every voter.
+        assert_eq!(entry.badges & BADGE_FIRST_TASK, BADGE_FIRST_TASK);
+        assert_eq!((entry.streak_days, entry.best_streak_days), (1, 1));
+        assert_eq!(level(entry.reputation), 1);
     }
     assert_eq!(pool.env.rt.token_balance(pool.treasury_token).await, 26);
     assert_eq!(pool.env.rt.token_balance(pool.creator_token).await, 50);
@@ -584,4 +589,23 @@ async fn a_full_round_leaves_no_items_for_latecomers() {
         ProtocolError::NoItemsAvailable,
     );
     assert_eq!(snapshot(&mut pool.env.rt, &w).await, before);
+
+    // Unrevealed tickets are no vote; once their reveal window closes anyone can close
+    // them and the rent goes back to the worker.
+    let ticket = pool.ticket(0, batch, 0);
+    let worker = pool.members[0].pubkey();
+    let close = ix::close_expired_ticket(batch, ticket, worker);
+    assert_error(
+        pool.env.rt.send(std::slice::from_ref(&close), &[]).await,
+        ProtocolError::TicketStillOpen,
+    );
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    let rent = pool.env.rt.lamports(ticket).await;
+    let before = pool.env.rt.lamports(worker).await;
+    pool.env.rt.send(&[close], &[]).await.unwrap();
+    assert!(pool.env.rt.account(ticket).await.is_none());
+    assert_eq!(pool.env.rt.lamports(worker).await, before + rent);
 }

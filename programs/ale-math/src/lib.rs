@@ -7,6 +7,7 @@ pub mod checked;
 pub mod consensus;
 pub mod error;
 pub mod fixed;
+pub mod gamification;
 pub mod inflation;
 pub mod split;
 

@@ -119,6 +119,8 @@ pub enum ProtocolError {
     WrongLabel,
     #[msg("signer is not the ticket's worker")]
     NotTicketOwner,
+    #[msg("the ticket's reveal window is still open")]
+    TicketStillOpen,
     #[msg("settlement cursor is not the batch's current one")]
     StaleCursor,
     #[msg("the round's reveal window has not closed")]

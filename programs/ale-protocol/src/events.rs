@@ -133,3 +133,10 @@ pub struct PayClaimed {
     pub mint: Pubkey,
     pub amount: u64,
 }
+
+#[event]
+pub struct TicketExpired {
+    pub ticket: Pubkey,
+    pub member: Pubkey,
+    pub round: u32,
+}

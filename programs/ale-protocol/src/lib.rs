@@ -99,6 +99,10 @@ pub mod ale_protocol {
         instructions::settle_round(ctx, cursor, max_items)
     }
 
+    pub fn close_expired_ticket(ctx: Context<CloseExpiredTicket>) -> Result<()> {
+        instructions::close_expired_ticket(ctx)
+    }
+
     pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {
         instructions::close_batch(ctx)
     }

@@ -1,4 +1,5 @@
 use ale_math::consensus::{decide, reputation_after, Decision, DecisionRule, Tally};
+use ale_math::gamification::{badges_earned, streak_after};
 use ale_math::split::split_pro_rata;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
@@ -92,6 +93,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         .saturating_add(MAX_ITEMS_PER_SETTLE)
         .min(batch.item_count);
     let mut totals = Totals::default();
+    let today = (Clock::get()?.unix_timestamp / 86_400) as u32;
     {
         let ledger_info = ctx.accounts.ledger.to_account_info();
         let mut ledger_data = ledger_info.try_borrow_mut_data()?;
@@ -136,6 +138,12 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                                     .or_overflow()?;
                             winners.push((v.member, entry.reputation));
                         }
+                        entry.streak_days =
+                            streak_after(entry.last_active_day, entry.streak_days, today);
+                        entry.best_streak_days = entry.best_streak_days.max(entry.streak_days);
+                        entry.last_active_day = today;
+                        entry.badges |=
+                            badges_earned(entry.tasks_done, entry.tasks_won, entry.streak_days);
                     }
                     let weights: Vec<u64> = winners.iter().map(|w| w.1).collect();
                     let split = split_pro_rata(pay, &weights).or_overflow()?;

@@ -1,3 +1,4 @@
+use ale_math::gamification::BADGE_GRADUATE;
 use anchor_lang::prelude::*;
 use anchor_lang::system_program::{self, Transfer};
 use solana_sha256_hasher::hashv;
@@ -179,10 +180,16 @@ pub fn join_community(ctx: Context<JoinCommunity>, proof: JoinProof) -> Result<(
         let entry = ledger_entries_mut(&mut data)?
             .get_mut(index as usize)
             .ok_or(ProtocolError::InvariantViolated)?;
+        // Joining by graduation or qualification earns the graduate badge.
+        let badges = match ctx.accounts.community.join_rule {
+            JoinRule::Open => 0,
+            _ => BADGE_GRADUATE,
+        };
         *entry = LedgerEntry {
             member,
             reputation,
             joined_at: now,
+            badges,
             ..Default::default()
         };
     }
