@@ -115,3 +115,7 @@ pub fn community_vault(community: &Pubkey, mint: &Pubkey) -> Pubkey {
         mint.as_ref(),
     ])
 }
+
+pub fn community_rewards(community: &Pubkey) -> Pubkey {
+    protocol_pda(&[protocol_seeds::COMMUNITY_REWARDS, community.as_ref()])
+}

@@ -3,7 +3,7 @@
 
 use ale_math::consensus::{defaults, WeightRule as MathWeightRule};
 use ale_protocol::instructions::{CommunityParams, JoinProof, PostBatchParams, ProtocolParams};
-use ale_protocol::state::{Batch, ConsensusParams, ItemTable, WeightRule};
+use ale_protocol::state::{Batch, ConsensusParams, ConversionRate, ItemTable, WeightRule};
 use ale_protocol::{accounts, instruction};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
@@ -371,6 +371,14 @@ pub fn settle_round(
             community_vault: batch.community_vault,
             treasury_token,
             creator_token,
+            staking: accounts::PaidWorkReport {
+                reporter: pda::protocol_signer(),
+                staking_config: pda::staking_config(),
+                reward_pot: pda::reward_pot(),
+                community_work: pda::community_work(&batch.community),
+                staking_event_authority: pda::event_authority(&ale_staking::ID),
+                staking_program: ale_staking::ID,
+            },
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },
@@ -412,5 +420,65 @@ pub fn close_expired_ticket(batch: Pubkey, ticket: Pubkey, member: Pubkey) -> In
             program: ale_protocol::ID,
         },
         instruction::CloseExpiredTicket {},
+    )
+}
+
+pub fn set_conversion_rate(admin: Pubkey, rate: ConversionRate) -> Instruction {
+    build(
+        accounts::SetConversionRate {
+            admin,
+            config: pda::protocol_config(),
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::SetConversionRate { rate },
+    )
+}
+
+pub fn draw_community_rewards(payer: Pubkey, community: Pubkey, epoch: u64) -> Instruction {
+    build(
+        accounts::DrawCommunityRewards {
+            payer,
+            config: pda::protocol_config(),
+            community,
+            ale_mint: pda::ale_mint(),
+            rewards_vault: pda::community_rewards(&community),
+            reporter: pda::protocol_signer(),
+            staking_config: pda::staking_config(),
+            reward_pot: pda::reward_pot(),
+            community_work: pda::community_work(&community),
+            mint_authority: pda::mint_authority(),
+            staking_event_authority: pda::event_authority(&ale_staking::ID),
+            staking_program: ale_staking::ID,
+            token_program: anchor_spl::token::ID,
+            system_program: SYSTEM_PROGRAM,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::DrawCommunityRewards { epoch },
+    )
+}
+
+pub fn claim_community_reward(
+    member: Pubkey,
+    community: Pubkey,
+    member_token: Pubkey,
+) -> Instruction {
+    build(
+        accounts::ClaimCommunityReward {
+            member,
+            config: pda::protocol_config(),
+            community,
+            membership: pda::membership(&community, &member),
+            ledger: pda::ledger(&community),
+            stake_account: pda::stake_account(&member),
+            ale_mint: pda::ale_mint(),
+            rewards_vault: pda::community_rewards(&community),
+            member_token,
+            token_program: anchor_spl::token::ID,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::ClaimCommunityReward {},
     )
 }

@@ -2,6 +2,7 @@
 //! programs and SPL Token, funded wallets, mints, clock warps, error assertions and
 //! account snapshots (to prove a refused instruction changed nothing).
 
+pub mod pool;
 pub mod protocol_env;
 pub mod reporter_stub;
 pub mod staking_env;

@@ -3,150 +3,15 @@
 //! chunking independence, and every bad input refused with its error.
 
 use ale_client::pda;
-use ale_client::protocol::{self as ix, vote_commitment};
+use ale_client::protocol as ix;
 use ale_math::gamification::{level, BADGE_FIRST_TASK};
 use ale_protocol::error::ProtocolError;
-use ale_protocol::events::{RoundSettled, TicketTaken};
-use ale_protocol::instructions::CommunityParams;
-use ale_protocol::state::{Batch, LedgerEntry, Ticket, WeightRule};
-use ale_tests::{assert_error, snapshot, Poster, ProtocolEnv};
+use ale_protocol::state::{Batch, Ticket};
+use ale_tests::{assert_error, snapshot};
 use anchor_lang::prelude::Pubkey;
-use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::signature::Signer;
 
-const PRICE: u64 = 1_000;
-
-/// A community deciding by raw reputation with exactly `votes` votes per item in one
-/// round, its members, a poster, and the fee accounts settlement pays.
-struct Pool {
-    env: ProtocolEnv,
-    community: Pubkey,
-    members: Vec<Keypair>,
-    poster: Poster,
-    treasury_token: Pubkey,
-    creator_token: Pubkey,
-}
-
-fn params(votes: u8) -> CommunityParams {
-    let mut p = ProtocolEnv::community_params("Cat or not");
-    p.consensus.min_votes = votes;
-    p.consensus.max_votes = votes;
-    p.consensus.threshold_bps = 6_000;
-    p.consensus.early_stop_margin_bps = 0;
-    p.consensus.weight_rule = WeightRule::RawReputation;
-    p.consensus.initial_reputation = 1;
-    p.consensus.reward_per_win = 1;
-    p
-}
-
-impl Pool {
-    async fn new(params: CommunityParams, members: usize) -> Self {
-        let mut env = ProtocolEnv::new().await;
-        let creator = env.rt.funded_wallet(5).await;
-        let community = env.create_community(&creator, params, None).await.unwrap();
-        let mut list = Vec::new();
-        for _ in 0..members {
-            list.push(env.member(community).await);
-        }
-        let poster = env.usd_poster(1_000_000).await;
-        let usd = env.usd;
-        let treasury = env.treasury.pubkey();
-        let treasury_token = env.rt.create_token_account(&usd, &treasury).await;
-        let creator_token = env.rt.create_token_account(&usd, &creator.pubkey()).await;
-        Self {
-            env,
-            community,
-            members: list,
-            poster,
-            treasury_token,
-            creator_token,
-        }
-    }
-
-    async fn post(&mut self, items: u32) -> (Pubkey, Batch) {
-        let address = self
-            .env
-            .post_simple(&self.poster, self.community, items, PRICE)
-            .await
-            .unwrap();
-        let batch = self.env.batch(address).await;
-        (address, batch)
-    }
-
-    async fn take(
-        &mut self,
-        m: usize,
-        batch: Pubkey,
-        b: &Batch,
-        round: u32,
-    ) -> Result<Vec<u32>, solana_sdk::transaction::TransactionError> {
-        let member = self.members[m].insecure_clone();
-        let ix = ix::take_ticket(member.pubkey(), self.community, batch, b, round, false);
-        let outcome = self.env.rt.send_with_events(&[ix], &[&member]).await?;
-        Ok(outcome.events::<TicketTaken>()[0].items.clone())
-    }
-
-    fn ticket(&self, m: usize, batch: Pubkey, round: u32) -> Pubkey {
-        pda::ticket(&batch, &self.members[m].pubkey(), round)
-    }
-
-    async fn commit(
-        &mut self,
-        m: usize,
-        batch: Pubkey,
-        round: u32,
-        labels: &[u8],
-        salt: [u8; 32],
-    ) -> Result<(), solana_sdk::transaction::TransactionError> {
-        let member = self.members[m].insecure_clone();
-        let ticket = self.ticket(m, batch, round);
-        let c = vote_commitment(labels, &salt, &member.pubkey(), &ticket);
-        self.env
-            .rt
-            .send(
-                &[ix::commit_votes(member.pubkey(), batch, ticket, c)],
-                &[&member],
-            )
-            .await
-    }
-
-    async fn reveal(
-        &mut self,
-        m: usize,
-        batch: Pubkey,
-        b: &Batch,
-        round: u32,
-        labels: &[u8],
-        salt: [u8; 32],
-    ) -> Result<(), solana_sdk::transaction::TransactionError> {
-        let member = self.members[m].insecure_clone();
-        let ticket = self.ticket(m, batch, round);
-        let ix = ix::reveal_votes(member.pubkey(), batch, b, ticket, labels.to_vec(), salt);
-        self.env.rt.send(&[ix], &[&member]).await
-    }
-
-    async fn settle(
-        &mut self,
-        batch: Pubkey,
-        b: &Batch,
-        cursor: u32,
-        max_items: u32,
-    ) -> Result<RoundSettled, solana_sdk::transaction::TransactionError> {
-        let ix = ix::settle_round(
-            batch,
-            b,
-            self.treasury_token,
-            self.creator_token,
-            cursor,
-            max_items,
-        );
-        let outcome = self.env.rt.send_with_events(&[ix], &[]).await?;
-        Ok(outcome.events::<RoundSettled>().remove(0))
-    }
-
-    async fn entries(&mut self) -> Vec<LedgerEntry> {
-        self.env.ledger(&self.community).await.1
-    }
-}
+use ale_tests::pool::{params, Pool, PRICE};
 
 /// White paper: four members say "cat", one says "not cat". The four gain the
 /// reputation reward, the one keeps its reputation, and the item's pay after fees is
@@ -370,8 +235,17 @@ async fn one_settle_transaction_credits_over_200_votes() {
         .warp_to_timestamp(b.reveal_end(0).unwrap())
         .await;
     let settle = ix::settle_round(batch, &b, pool.treasury_token, pool.creator_token, 0, 16);
-    // The account list is fixed (15 accounts): it does not grow with the 256 voters.
-    assert_eq!(settle.accounts.len(), 15);
+    // The account list is fixed (21 accounts, the paid-work report to ale-staking
+    // included): it does not grow with the 256 voters, and the transaction, with a
+    // compute-budget instruction, fits the 1,232-byte limit.
+    assert_eq!(settle.accounts.len(), 21);
+    let budget = solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(
+        1_400_000,
+    );
+    let payer = pool.env.rt.payer().pubkey();
+    let message = solana_sdk::message::Message::new(&[budget, settle.clone()], Some(&payer));
+    let size = 1 + 64 * message.header.num_required_signatures as usize + message.serialize().len();
+    assert!(size <= 1_232, "settle transaction is {size} bytes");
     let settled = pool.settle(batch, &b, 0, 16).await.unwrap();
     assert_eq!((settled.decided, settled.votes_credited), (16, 256));
 }

@@ -3,6 +3,12 @@ use anchor_lang::prelude::*;
 
 #[error_code]
 pub enum ProtocolError {
+    #[msg("signer is not the protocol admin")]
+    NotProtocolAdmin,
+    #[msg("conversion rate must have a non-zero numerator and denominator")]
+    InvalidConversionRate,
+    #[msg("the protocol already holds its maximum number of conversion rates")]
+    ConversionRatesFull,
     #[msg("a protocol fee parameter is out of range")]
     InvalidFeeConfig,
     #[msg("community name or skill tag is empty or too long")]

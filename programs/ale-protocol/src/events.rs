@@ -140,3 +140,30 @@ pub struct TicketExpired {
     pub member: Pubkey,
     pub round: u32,
 }
+
+#[event]
+pub struct ConversionRateSet {
+    pub mint: Pubkey,
+    pub ale_numerator: u64,
+    pub denominator: u64,
+}
+
+#[event]
+pub struct CommunityRewardsDrawn {
+    pub community: Pubkey,
+    pub epoch: u64,
+    pub drawn: u64,
+    /// Drawn plus earlier forfeits, spread over `total_reputation`.
+    pub distributed: u64,
+    pub total_reputation: u64,
+}
+
+#[event]
+pub struct CommunityRewardClaimed {
+    pub community: Pubkey,
+    pub member: Pubkey,
+    pub amount: u64,
+    /// True when the member's stake did not cover its accrual window: the amount went
+    /// back to the community's next distribution instead.
+    pub forfeited: bool,
+}

@@ -13,6 +13,7 @@ pub mod seeds;
 pub mod state;
 
 use instructions::*;
+use state::ConversionRate;
 
 declare_id!("2Qv6kZnQBjav2g3QcpyWe5gdijkoXdtpKcTJNo3s5Jz5");
 
@@ -26,6 +27,13 @@ pub mod ale_protocol {
         params: ProtocolParams,
     ) -> Result<()> {
         instructions::initialize_protocol(ctx, params)
+    }
+
+    pub fn set_conversion_rate(
+        ctx: Context<SetConversionRate>,
+        rate: ConversionRate,
+    ) -> Result<()> {
+        instructions::set_conversion_rate(ctx, rate)
     }
 
     // Community creators.
@@ -81,6 +89,10 @@ pub mod ale_protocol {
         instructions::claim_pay(ctx)
     }
 
+    pub fn claim_community_reward(ctx: Context<ClaimCommunityReward>) -> Result<()> {
+        instructions::claim_community_reward(ctx)
+    }
+
     // Posters (client companies).
     pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()> {
         instructions::post_batch(ctx, params)
@@ -101,6 +113,10 @@ pub mod ale_protocol {
 
     pub fn close_expired_ticket(ctx: Context<CloseExpiredTicket>) -> Result<()> {
         instructions::close_expired_ticket(ctx)
+    }
+
+    pub fn draw_community_rewards(ctx: Context<DrawCommunityRewards>, epoch: u64) -> Result<()> {
+        instructions::draw_community_rewards(ctx, epoch)
     }
 
     pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {

@@ -91,6 +91,16 @@ pub struct Community {
     /// Payment mints this community holds balances in; ledger entries index them.
     pub mints: [Pubkey; MINT_SLOTS],
     pub batch_count: u64,
+    /// Sum of members' reputation: the denominator of bucket-B rewards.
+    pub total_reputation: u64,
+    /// Bucket-B rewards per reputation point (ale-math accumulator, 1e18 scale).
+    pub reward_per_reputation: u128,
+    pub reward_carry: u128,
+    /// ALE drawn from ale-staking, claimed by members, and forfeited by members whose
+    /// stake did not cover their accrual window (redistributed at the next draw).
+    pub rewards_drawn: u64,
+    pub rewards_claimed: u64,
+    pub rewards_forfeited: u64,
     pub reserved: [u8; 64],
 }
 

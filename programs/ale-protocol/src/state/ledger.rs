@@ -34,7 +34,10 @@ pub struct LedgerEntry {
     pub rate_window_count: u16,
     pub flags: u16,
     pub badges: u32,
-    pub reserved: [u8; 24],
+    /// Start of the current bucket-B accrual window (join or last reward claim): the
+    /// member's stake must have been active since then for the rewards to be paid.
+    pub reward_window_start: i64,
+    pub reserved: [u8; 16],
 }
 const_assert_eq!(size_of::<LedgerEntry>(), 160);
 const_assert_eq!(size_of::<LedgerEntry>() % 8, 0);
@@ -49,6 +52,34 @@ pub struct Ledger {
     pub reserved: [u8; 24],
 }
 const_assert_eq!(size_of::<Ledger>(), 64);
+
+impl LedgerEntry {
+    pub fn reward_checkpoint(&self) -> u128 {
+        (self.reward_checkpoint[0] as u128) | ((self.reward_checkpoint[1] as u128) << 64)
+    }
+
+    pub fn set_reward_checkpoint(&mut self, value: u128) {
+        self.reward_checkpoint = [value as u64, (value >> 64) as u64];
+    }
+
+    /// Moves bucket-B rewards earned since the checkpoint into the claimable balance:
+    /// called before every change of reputation, so each reputation point earns only
+    /// from the moment it exists.
+    pub fn accrue_rewards(&mut self, reward_per_reputation: u128) -> Result<()> {
+        let earned = ale_math::accumulator::pending_reward(
+            self.reputation,
+            reward_per_reputation,
+            self.reward_checkpoint(),
+        )
+        .map_err(|_| error!(ProtocolError::MathOverflow))?;
+        self.ale_reward_claimable = self
+            .ale_reward_claimable
+            .checked_add(earned)
+            .ok_or(ProtocolError::MathOverflow)?;
+        self.set_reward_checkpoint(reward_per_reputation);
+        Ok(())
+    }
+}
 
 impl Ledger {
     /// Account size for `capacity` entries.

@@ -55,6 +55,8 @@ pub fn initialize_protocol(ctx: Context<InitializeProtocol>, params: ProtocolPar
         community_count: 0,
         bump: ctx.bumps.config,
         reporter_bump: ctx.bumps.reporter,
+        ale_mint: Pubkey::find_program_address(&[ale_staking::seeds::ALE_MINT], &ale_staking::ID).0,
+        conversion_rates: Default::default(),
         reserved: [0; 64],
     });
     emit_cpi!(ProtocolInitialized {

@@ -1,3 +1,5 @@
 pub mod initialize_protocol;
+pub mod set_conversion_rate;
 
 pub use initialize_protocol::*;
+pub use set_conversion_rate::*;

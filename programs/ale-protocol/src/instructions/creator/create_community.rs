@@ -191,6 +191,12 @@ pub fn create_community(
         member_count: 0,
         mints: Default::default(),
         batch_count: 0,
+        total_reputation: 0,
+        reward_per_reputation: 0,
+        reward_carry: 0,
+        rewards_drawn: 0,
+        rewards_claimed: 0,
+        rewards_forfeited: 0,
         reserved: [0; 64],
     });
     ctx.accounts.config.community_count = community_id

@@ -1,6 +1,7 @@
 use ale_math::consensus::{decide, reputation_after, Decision, DecisionRule, Tally};
 use ale_math::gamification::{badges_earned, streak_after};
 use ale_math::split::split_pro_rata;
+use ale_staking::program::AleStaking;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
 
@@ -28,6 +29,7 @@ pub struct SettleRound<'info> {
     #[account(seeds = [seeds::PROTOCOL_CONFIG], bump = config.bump)]
     pub config: Box<Account<'info, ProtocolConfig>>,
     #[account(
+        mut,
         seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()],
         bump = community.bump,
         constraint = community.key() == escrow.batch.community @ ProtocolError::WrongLedger
@@ -49,6 +51,54 @@ pub struct SettleRound<'info> {
             && creator_token.mint == escrow.batch.mint @ ProtocolError::WrongFeeAccount
     )]
     pub creator_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// ale-staking's accounts for the paid-work report (checked by ale-staking).
+    pub staking: PaidWorkReport<'info>,
+}
+
+/// What reporting paid work to ale-staking needs.
+#[derive(Accounts)]
+pub struct PaidWorkReport<'info> {
+    /// CHECK: ale-protocol's reporter PDA, checked by its seeds; signs the CPI.
+    #[account(seeds = [seeds::PROTOCOL_REPORTER], bump)]
+    pub reporter: UncheckedAccount<'info>,
+    /// CHECK: ale-staking's config, checked by ale-staking.
+    pub staking_config: UncheckedAccount<'info>,
+    /// CHECK: ale-staking's reward pot, checked by ale-staking.
+    #[account(mut)]
+    pub reward_pot: UncheckedAccount<'info>,
+    /// CHECK: the community's paid-work record in ale-staking, checked by its seeds there.
+    #[account(mut)]
+    pub community_work: UncheckedAccount<'info>,
+    /// CHECK: ale-staking's event authority, checked by ale-staking.
+    pub staking_event_authority: UncheckedAccount<'info>,
+    pub staking_program: Program<'info, AleStaking>,
+}
+
+impl<'info> PaidWorkReport<'info> {
+    /// Reports `amount` ALE of paid work for `community` in the current epoch.
+    pub fn report(&self, reporter_bump: u8, community: Pubkey, amount: u64) -> Result<()> {
+        if amount == 0 {
+            return Ok(());
+        }
+        let bump = [reporter_bump];
+        let signer: &[&[&[u8]]] = &[&[seeds::PROTOCOL_REPORTER, &bump]];
+        ale_staking::cpi::report_paid_work(
+            CpiContext::new_with_signer(
+                self.staking_program.key(),
+                ale_staking::cpi::accounts::ReportPaidWork {
+                    config: self.staking_config.to_account_info(),
+                    reporter: self.reporter.to_account_info(),
+                    reward_pot: self.reward_pot.to_account_info(),
+                    community_work: self.community_work.to_account_info(),
+                    event_authority: self.staking_event_authority.to_account_info(),
+                    program: self.staking_program.to_account_info(),
+                },
+                signer,
+            ),
+            community,
+            amount,
+        )
+    }
 }
 
 impl SettleRound<'_> {
@@ -75,12 +125,14 @@ struct Totals {
     votes: u32,
     credited: u64,
     dust: u64,
+    reputation_gained: u64,
 }
 
 #[access_control(ctx.accounts.validate(cursor, max_items))]
 pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> Result<()> {
     let batch = &ctx.accounts.escrow.batch;
     let consensus = ctx.accounts.community.consensus;
+    let reward_per_reputation = ctx.accounts.community.reward_per_reputation;
     let rule = DecisionRule {
         min_votes: consensus.min_votes,
         max_votes: consensus.max_votes,
@@ -132,6 +184,8 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                         let won = v.label == label;
                         entry.tasks_done = entry.tasks_done.saturating_add(1);
                         if won {
+                            // Bucket-B rewards so far were earned on the old reputation.
+                            entry.accrue_rewards(reward_per_reputation)?;
                             entry.tasks_won = entry.tasks_won.saturating_add(1);
                             entry.reputation =
                                 reputation_after(entry.reputation, true, consensus.reward_per_win)
@@ -161,6 +215,15 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                         .dust
                         .checked_add(split.dust)
                         .ok_or(ProtocolError::MathOverflow)?;
+                    totals.reputation_gained = totals
+                        .reputation_gained
+                        .checked_add(
+                            consensus
+                                .reward_per_win
+                                .checked_mul(winners.len() as u64)
+                                .ok_or(ProtocolError::MathOverflow)?,
+                        )
+                        .ok_or(ProtocolError::MathOverflow)?;
                     totals.decided += 1;
                     totals.votes += votes.len() as u32;
                 }
@@ -188,6 +251,22 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         protocol_fees,
     )?;
     escrow.pay(&ctx.accounts.creator_token.to_account_info(), creator_fees)?;
+
+    // Paid work (worker pay credited, valued in ALE) counts toward bucket B.
+    let paid_work = ctx
+        .accounts
+        .config
+        .paid_work_in_ale(&ctx.accounts.escrow.batch.mint, totals.credited)?;
+    ctx.accounts.staking.report(
+        ctx.accounts.config.reporter_bump,
+        ctx.accounts.community.key(),
+        paid_work,
+    )?;
+    let community = &mut ctx.accounts.community;
+    community.total_reputation = community
+        .total_reputation
+        .checked_add(totals.reputation_gained)
+        .ok_or(ProtocolError::MathOverflow)?;
 
     let round = ctx.accounts.escrow.batch.settled_rounds;
     let escrow = &mut ctx.accounts.escrow;

@@ -190,8 +190,11 @@ pub fn join_community(ctx: Context<JoinCommunity>, proof: JoinProof) -> Result<(
             reputation,
             joined_at: now,
             badges,
+            reward_window_start: now,
             ..Default::default()
         };
+        // Bucket-B rewards accrue from now on, not from before the member existed.
+        entry.set_reward_checkpoint(ctx.accounts.community.reward_per_reputation);
     }
     ctx.accounts.ledger.load_mut()?.len =
         index.checked_add(1).ok_or(ProtocolError::MathOverflow)?;
@@ -205,6 +208,10 @@ pub fn join_community(ctx: Context<JoinCommunity>, proof: JoinProof) -> Result<(
         bump: ctx.bumps.membership,
     });
     let community = &mut ctx.accounts.community;
+    community.total_reputation = community
+        .total_reputation
+        .checked_add(reputation)
+        .ok_or(ProtocolError::MathOverflow)?;
     community.member_count = community
         .member_count
         .checked_add(1)

@@ -1,3 +1,4 @@
+pub mod claim_community_reward;
 pub mod claim_pay;
 pub mod commit_qualification;
 pub mod commit_votes;
@@ -5,6 +6,7 @@ pub mod join_community;
 pub mod reveal_votes;
 pub mod take_ticket;
 
+pub use claim_community_reward::*;
 pub use claim_pay::*;
 pub use commit_qualification::*;
 pub use commit_votes::*;

@@ -1,0 +1,116 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
+
+use crate::error::ProtocolError;
+use crate::events::CommunityRewardClaimed;
+use crate::seeds;
+use crate::state::{ledger_entries_mut, Community, Ledger, Membership, ProtocolConfig};
+
+/// A member claims its bucket-B rewards (ALE, pro rata to reputation). They are paid
+/// only if the member's stake in ale-staking has been active since the start of its
+/// accrual window (its join or last claim): staking just before a claim earns nothing,
+/// and what was accrued goes back to the community's next distribution. Either way a
+/// new window starts now.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ClaimCommunityReward<'info> {
+    pub member: Signer<'info>,
+    #[account(seeds = [seeds::PROTOCOL_CONFIG], bump = config.bump)]
+    pub config: Box<Account<'info, ProtocolConfig>>,
+    #[account(mut, seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()], bump = community.bump)]
+    pub community: Box<Account<'info, Community>>,
+    #[account(
+        seeds = [seeds::MEMBERSHIP, community.key().as_ref(), member.key().as_ref()],
+        bump = membership.bump
+    )]
+    pub membership: Box<Account<'info, Membership>>,
+    #[account(mut, address = community.ledger @ ProtocolError::WrongLedger)]
+    pub ledger: AccountLoader<'info, Ledger>,
+    /// The member's stake account in ale-staking.
+    #[account(
+        seeds = [ale_staking::seeds::STAKE, member.key().as_ref()],
+        bump = stake_account.bump,
+        seeds::program = ale_staking::ID
+    )]
+    pub stake_account: Box<Account<'info, ale_staking::state::StakeAccount>>,
+    #[account(address = config.ale_mint @ ProtocolError::WrongMint)]
+    pub ale_mint: Box<Account<'info, Mint>>,
+    #[account(mut, seeds = [seeds::COMMUNITY_REWARDS, community.key().as_ref()], bump)]
+    pub rewards_vault: Box<Account<'info, TokenAccount>>,
+    #[account(mut)]
+    pub member_token: Box<Account<'info, TokenAccount>>,
+    pub token_program: Program<'info, Token>,
+}
+
+impl ClaimCommunityReward<'_> {
+    pub fn validate(&self) -> Result<()> {
+        require_keys_eq!(
+            self.member_token.owner,
+            self.member.key(),
+            ProtocolError::WrongTokenOwner
+        );
+        require_keys_eq!(
+            self.member_token.mint,
+            self.ale_mint.key(),
+            ProtocolError::WrongMint
+        );
+        Ok(())
+    }
+}
+
+#[access_control(ctx.accounts.validate())]
+pub fn claim_community_reward(ctx: Context<ClaimCommunityReward>) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let stake = &ctx.accounts.stake_account;
+    let (amount, eligible) = {
+        let info = ctx.accounts.ledger.to_account_info();
+        let mut data = info.try_borrow_mut_data()?;
+        let entry = ledger_entries_mut(&mut data)?
+            .get_mut(ctx.accounts.membership.index as usize)
+            .ok_or(ProtocolError::WrongMemberIndex)?;
+        entry.accrue_rewards(ctx.accounts.community.reward_per_reputation)?;
+        let amount = entry.ale_reward_claimable;
+        require!(amount > 0, ProtocolError::NothingToClaim);
+        let eligible = stake.active_amount > 0 && stake.active_since <= entry.reward_window_start;
+        entry.ale_reward_claimable = 0;
+        entry.reward_window_start = now;
+        (amount, eligible)
+    };
+
+    let community = &mut ctx.accounts.community;
+    if eligible {
+        community.rewards_claimed = community
+            .rewards_claimed
+            .checked_add(amount)
+            .ok_or(ProtocolError::MathOverflow)?;
+        let id = community.id.to_le_bytes();
+        let bump = [community.bump];
+        let signer: &[&[&[u8]]] = &[&[seeds::COMMUNITY, &id, &bump]];
+        token::transfer_checked(
+            CpiContext::new_with_signer(
+                ctx.accounts.token_program.key(),
+                TransferChecked {
+                    from: ctx.accounts.rewards_vault.to_account_info(),
+                    mint: ctx.accounts.ale_mint.to_account_info(),
+                    to: ctx.accounts.member_token.to_account_info(),
+                    authority: ctx.accounts.community.to_account_info(),
+                },
+                signer,
+            ),
+            amount,
+            ctx.accounts.ale_mint.decimals,
+        )?;
+    } else {
+        community.rewards_forfeited = community
+            .rewards_forfeited
+            .checked_add(amount)
+            .ok_or(ProtocolError::MathOverflow)?;
+    }
+    emit_cpi!(CommunityRewardClaimed {
+        community: ctx.accounts.community.key(),
+        member: ctx.accounts.member.key(),
+        amount,
+        forfeited: !eligible,
+    });
+    Ok(())
+}

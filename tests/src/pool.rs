@@ -1,0 +1,148 @@
+//! A community with members, a poster and fee accounts, for tests of validation pools.
+
+use ale_client::pda;
+use ale_client::protocol as ix;
+use ale_client::protocol::vote_commitment;
+use ale_protocol::events::{RoundSettled, TicketTaken};
+use ale_protocol::instructions::CommunityParams;
+use ale_protocol::state::{Batch, LedgerEntry, WeightRule};
+use anchor_lang::prelude::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::transaction::TransactionError;
+
+use crate::{Poster, ProtocolEnv};
+
+pub const PRICE: u64 = 1_000;
+
+/// A community deciding by raw reputation with exactly `votes` votes per item in one
+/// round, its members, a poster, and the fee accounts settlement pays.
+pub struct Pool {
+    pub env: ProtocolEnv,
+    pub community: Pubkey,
+    pub members: Vec<Keypair>,
+    pub poster: Poster,
+    pub treasury_token: Pubkey,
+    pub creator_token: Pubkey,
+}
+
+pub fn params(votes: u8) -> CommunityParams {
+    let mut p = ProtocolEnv::community_params("Cat or not");
+    p.consensus.min_votes = votes;
+    p.consensus.max_votes = votes;
+    p.consensus.threshold_bps = 6_000;
+    p.consensus.early_stop_margin_bps = 0;
+    p.consensus.weight_rule = WeightRule::RawReputation;
+    p.consensus.initial_reputation = 1;
+    p.consensus.reward_per_win = 1;
+    p
+}
+
+impl Pool {
+    pub async fn new(params: CommunityParams, members: usize) -> Self {
+        let mut env = ProtocolEnv::new().await;
+        let creator = env.rt.funded_wallet(5).await;
+        let community = env.create_community(&creator, params, None).await.unwrap();
+        let mut list = Vec::new();
+        for _ in 0..members {
+            list.push(env.member(community).await);
+        }
+        let poster = env.usd_poster(1_000_000).await;
+        let usd = env.usd;
+        let treasury = env.treasury.pubkey();
+        let treasury_token = env.rt.create_token_account(&usd, &treasury).await;
+        let creator_token = env.rt.create_token_account(&usd, &creator.pubkey()).await;
+        Self {
+            env,
+            community,
+            members: list,
+            poster,
+            treasury_token,
+            creator_token,
+        }
+    }
+
+    pub async fn post(&mut self, items: u32) -> (Pubkey, Batch) {
+        let address = self
+            .env
+            .post_simple(&self.poster, self.community, items, PRICE)
+            .await
+            .unwrap();
+        let batch = self.env.batch(address).await;
+        (address, batch)
+    }
+
+    pub async fn take(
+        &mut self,
+        m: usize,
+        batch: Pubkey,
+        b: &Batch,
+        round: u32,
+    ) -> Result<Vec<u32>, TransactionError> {
+        let member = self.members[m].insecure_clone();
+        let ix = ix::take_ticket(member.pubkey(), self.community, batch, b, round, false);
+        let outcome = self.env.rt.send_with_events(&[ix], &[&member]).await?;
+        Ok(outcome.events::<TicketTaken>()[0].items.clone())
+    }
+
+    pub fn ticket(&self, m: usize, batch: Pubkey, round: u32) -> Pubkey {
+        pda::ticket(&batch, &self.members[m].pubkey(), round)
+    }
+
+    pub async fn commit(
+        &mut self,
+        m: usize,
+        batch: Pubkey,
+        round: u32,
+        labels: &[u8],
+        salt: [u8; 32],
+    ) -> Result<(), TransactionError> {
+        let member = self.members[m].insecure_clone();
+        let ticket = self.ticket(m, batch, round);
+        let c = vote_commitment(labels, &salt, &member.pubkey(), &ticket);
+        self.env
+            .rt
+            .send(
+                &[ix::commit_votes(member.pubkey(), batch, ticket, c)],
+                &[&member],
+            )
+            .await
+    }
+
+    pub async fn reveal(
+        &mut self,
+        m: usize,
+        batch: Pubkey,
+        b: &Batch,
+        round: u32,
+        labels: &[u8],
+        salt: [u8; 32],
+    ) -> Result<(), TransactionError> {
+        let member = self.members[m].insecure_clone();
+        let ticket = self.ticket(m, batch, round);
+        let ix = ix::reveal_votes(member.pubkey(), batch, b, ticket, labels.to_vec(), salt);
+        self.env.rt.send(&[ix], &[&member]).await
+    }
+
+    pub async fn settle(
+        &mut self,
+        batch: Pubkey,
+        b: &Batch,
+        cursor: u32,
+        max_items: u32,
+    ) -> Result<RoundSettled, TransactionError> {
+        let ix = ix::settle_round(
+            batch,
+            b,
+            self.treasury_token,
+            self.creator_token,
+            cursor,
+            max_items,
+        );
+        let outcome = self.env.rt.send_with_events(&[ix], &[]).await?;
+        Ok(outcome.events::<RoundSettled>().remove(0))
+    }
+
+    pub async fn entries(&mut self) -> Vec<LedgerEntry> {
+        self.env.ledger(&self.community).await.1
+    }
+}

@@ -1,0 +1,287 @@
+//! Bucket B end to end: settlement reports paid work (valued in ALE) to ale-staking,
+//! a keeper draws the community's share of a closed epoch, and members claim it pro
+//! rata to reputation, only if their stake covered their whole accrual window.
+
+use ale_client::{pda, protocol as ix, staking};
+use ale_math::inflation::ONE_ALE;
+use ale_protocol::error::ProtocolError;
+use ale_protocol::events::{CommunityRewardClaimed, CommunityRewardsDrawn};
+use ale_protocol::state::ConversionRate;
+use ale_staking::state::CommunityWork;
+use ale_tests::pool::{params, Pool};
+use ale_tests::{assert_error, snapshot, Poster};
+use anchor_lang::prelude::Pubkey;
+use solana_sdk::signature::Signer;
+
+const DAY: i64 = 86_400;
+
+async fn stake(pool: &mut Pool, who: &Poster, amount: u64) {
+    let ixs = [
+        staking::open_stake_account(who.wallet.pubkey()),
+        staking::crank_inflation(),
+        staking::stake(who.wallet.pubkey(), who.token, amount),
+    ];
+    pool.env.rt.send(&ixs, &[&who.wallet]).await.unwrap();
+}
+
+/// Runs one item through a round in which every member votes label 0, and settles it.
+async fn decide_one_item(
+    pool: &mut Pool,
+    poster: &Poster,
+    price: u64,
+    treasury: Pubkey,
+    creator: Pubkey,
+) {
+    let batch = pool
+        .env
+        .post_simple(poster, pool.community, 1, price)
+        .await
+        .unwrap();
+    let b = pool.env.batch(batch).await;
+    let salt = [8u8; 32];
+    for m in 0..pool.members.len() {
+        pool.take(m, batch, &b, 0).await.unwrap();
+        pool.commit(m, batch, 0, &[0], salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    for m in 0..pool.members.len() {
+        pool.reveal(m, batch, &b, 0, &[0], salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    let settle = ix::settle_round(batch, &b, treasury, creator, 0, 16);
+    pool.env.rt.send(&[settle], &[]).await.unwrap();
+}
+
+#[tokio::test]
+async fn bucket_b_pays_members_pro_rata_to_reputation_only_with_stake_for_the_window() {
+    let mut pool = Pool::new(params(3), 0).await;
+    // Alice and Carol stake before they join; Bob joins without stake.
+    let mut holders = Vec::new();
+    for staked in [true, false, true] {
+        let holder = pool.env.ale_poster(100 * ONE_ALE).await;
+        if staked {
+            stake(&mut pool, &holder, 50 * ONE_ALE).await;
+        }
+        let wallet = holder.wallet.insecure_clone();
+        pool.env
+            .join(
+                &wallet,
+                pool.community,
+                ix::JoinWith::Nothing,
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        pool.members.push(wallet);
+        holders.push(holder);
+    }
+    let ale = pda::ale_mint();
+    let creator = pool.env.community(pool.community).await.creator;
+    let treasury = pool.env.treasury.pubkey();
+    let treasury_ale = pool.env.rt.create_token_account(&ale, &treasury).await;
+    let creator_ale = pool.env.rt.create_token_account(&ale, &creator).await;
+    let poster = pool.env.ale_poster(10 * ONE_ALE).await;
+    decide_one_item(&mut pool, &poster, ONE_ALE, treasury_ale, creator_ale).await;
+
+    // Paid work in ALE counts one for one: the pay credited to the three winners.
+    let credited = pool
+        .entries()
+        .await
+        .iter()
+        .map(|e| e.claimable[0])
+        .sum::<u64>();
+    assert!(credited > 0);
+    let work: CommunityWork = pool
+        .env
+        .rt
+        .anchor_account(pda::community_work(&pool.community))
+        .await
+        .unwrap();
+    assert_eq!(work.epochs[0].paid_work, credited);
+
+    // After the epoch, a keeper cranks inflation and draws the community's share.
+    let config: ale_staking::state::StakingConfig = pool
+        .env
+        .rt
+        .anchor_account(pda::staking_config())
+        .await
+        .unwrap();
+    pool.env
+        .rt
+        .warp_to_timestamp(config.genesis_ts + 7 * DAY)
+        .await;
+    pool.env
+        .rt
+        .send(&[staking::crank_inflation()], &[])
+        .await
+        .unwrap();
+    let keeper = pool.env.rt.funded_wallet(1).await;
+    let draw = ix::draw_community_rewards(keeper.pubkey(), pool.community, 0);
+    let outcome = pool
+        .env
+        .rt
+        .send_with_events(std::slice::from_ref(&draw), &[&keeper])
+        .await
+        .unwrap();
+    let drawn = outcome.events::<CommunityRewardsDrawn>()[0].drawn;
+    let pot: ale_staking::state::RewardPot =
+        pool.env.rt.anchor_account(pda::reward_pot()).await.unwrap();
+    assert_eq!(
+        drawn, pot.epochs[0].allocation,
+        "the only community with paid work takes it all"
+    );
+    assert_eq!(
+        pool.env
+            .rt
+            .token_balance(pda::community_rewards(&pool.community))
+            .await,
+        drawn
+    );
+    // A second draw of the same epoch is refused by ale-staking.
+    let result = pool.env.rt.send(&[draw], &[&keeper]).await;
+    assert_error(result, ale_staking::error::StakingError::AlreadyDrawn);
+
+    // Bob stakes just before claiming: his window began at his join, so he earns
+    // nothing and his share returns to the community's next distribution.
+    stake(&mut pool, &holders[1], 50 * ONE_ALE).await;
+    let mut claimed = 0;
+    for (i, holder) in holders.iter().enumerate() {
+        let wallet = holder.wallet.insecure_clone();
+        let before = pool.env.rt.token_balance(holder.token).await;
+        let claim = ix::claim_community_reward(wallet.pubkey(), pool.community, holder.token);
+        let outcome = pool
+            .env
+            .rt
+            .send_with_events(&[claim], &[&wallet])
+            .await
+            .unwrap();
+        let event = &outcome.events::<CommunityRewardClaimed>()[0];
+        let received = pool.env.rt.token_balance(holder.token).await - before;
+        // Equal reputation (2 each out of 6): a third each, floored by the accumulator.
+        assert!(
+            drawn / 3 - event.amount <= 1,
+            "share {} of {}",
+            event.amount,
+            drawn
+        );
+        if i == 1 {
+            assert!(event.forfeited);
+            assert_eq!(received, 0);
+        } else {
+            assert!(!event.forfeited);
+            assert_eq!(received, event.amount);
+            claimed += received;
+        }
+    }
+    let community = pool.env.community(pool.community).await;
+    assert_eq!(community.rewards_claimed, claimed);
+    assert_eq!(
+        pool.env
+            .rt
+            .token_balance(pda::community_rewards(&pool.community))
+            .await,
+        drawn - claimed
+    );
+    assert!(community.rewards_forfeited > 0);
+
+    // Claims move rewards once.
+    let alice = holders[0].wallet.insecure_clone();
+    let claim = ix::claim_community_reward(alice.pubkey(), pool.community, holders[0].token);
+    let watched = [
+        pda::ledger(&pool.community),
+        holders[0].token,
+        pool.community,
+    ];
+    let before = snapshot(&mut pool.env.rt, &watched).await;
+    assert_error(
+        pool.env.rt.send(&[claim], &[&alice]).await,
+        ProtocolError::NothingToClaim,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
+}
+
+#[tokio::test]
+async fn paid_work_in_other_mints_counts_at_the_operators_rate() {
+    let mut pool = Pool::new(params(3), 3).await;
+    let operator = pool.env.operator.insecure_clone();
+    let usd = pool.env.usd;
+    // Refused: a rate set by someone else, a zero rate, a fifth rate.
+    let intruder = pool.env.rt.funded_wallet(1).await;
+    let rate = ConversionRate {
+        mint: usd,
+        ale_numerator: 1_000,
+        denominator: 1,
+    };
+    let watched = [pda::protocol_config()];
+    let before = snapshot(&mut pool.env.rt, &watched).await;
+    let bad = ix::set_conversion_rate(intruder.pubkey(), rate);
+    assert_error(
+        pool.env.rt.send(&[bad], &[&intruder]).await,
+        ProtocolError::NotProtocolAdmin,
+    );
+    let zero = ConversionRate {
+        denominator: 0,
+        ..rate
+    };
+    let bad = ix::set_conversion_rate(operator.pubkey(), zero);
+    assert_error(
+        pool.env.rt.send(&[bad], &[&operator]).await,
+        ProtocolError::InvalidConversionRate,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
+    for _ in 0..3 {
+        let other = ConversionRate {
+            mint: Pubkey::new_unique(),
+            ..rate
+        };
+        pool.env
+            .rt
+            .send(
+                &[ix::set_conversion_rate(operator.pubkey(), other)],
+                &[&operator],
+            )
+            .await
+            .unwrap();
+    }
+    pool.env
+        .rt
+        .send(
+            &[ix::set_conversion_rate(operator.pubkey(), rate)],
+            &[&operator],
+        )
+        .await
+        .unwrap();
+    let fifth = ConversionRate {
+        mint: Pubkey::new_unique(),
+        ..rate
+    };
+    let bad = ix::set_conversion_rate(operator.pubkey(), fifth);
+    assert_error(
+        pool.env.rt.send(&[bad], &[&operator]).await,
+        ProtocolError::ConversionRatesFull,
+    );
+
+    // A stablecoin batch: 1,000 ALE base units of paid work per unit of pay.
+    let (treasury, creator) = (pool.treasury_token, pool.creator_token);
+    let poster = pool.env.usd_poster(1_000_000).await;
+    decide_one_item(&mut pool, &poster, 1_000, treasury, creator).await;
+    let credited = pool
+        .entries()
+        .await
+        .iter()
+        .map(|e| e.claimable[0])
+        .sum::<u64>();
+    let work: CommunityWork = pool
+        .env
+        .rt
+        .anchor_account(pda::community_work(&pool.community))
+        .await
+        .unwrap();
+    assert_eq!(work.epochs[0].paid_work, credited * 1_000);
+}
