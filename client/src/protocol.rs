@@ -2,7 +2,9 @@
 //! `instruction` types.
 
 use ale_math::consensus::{defaults, WeightRule as MathWeightRule};
-use ale_protocol::instructions::{CommunityParams, JoinProof, PostBatchParams, ProtocolParams};
+use ale_protocol::instructions::{
+    CommunityParams, GoldReveal, JoinProof, PostBatchParams, ProtocolParams,
+};
 use ale_protocol::state::{Batch, ConsensusParams, ConversionRate, ItemTable, WeightRule};
 use ale_protocol::{accounts, instruction};
 use anchor_lang::prelude::Pubkey;
@@ -480,5 +482,20 @@ pub fn claim_community_reward(
             program: ale_protocol::ID,
         },
         instruction::ClaimCommunityReward {},
+    )
+}
+
+pub fn reveal_gold(batch_address: Pubkey, batch: &Batch, reveals: Vec<GoldReveal>) -> Instruction {
+    build(
+        accounts::RevealGold {
+            poster: batch.poster,
+            batch: batch_address,
+            item_table: batch.item_table,
+            community: batch.community,
+            ledger: pda::ledger(&batch.community),
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::RevealGold { reveals },
     )
 }

@@ -483,3 +483,115 @@ async fn a_full_round_leaves_no_items_for_latecomers() {
     assert!(pool.env.rt.account(ticket).await.is_none());
     assert_eq!(pool.env.rt.lamports(worker).await, before + rent);
 }
+
+/// Gold items: committed by a Merkle root at posting, revealed by the poster once the
+/// batch is finished, each scoring the votes cast on it.
+#[tokio::test]
+async fn gold_answers_are_revealed_at_the_end_and_score_the_voters() {
+    use ale_client::merkle;
+    use ale_protocol::instructions::GoldReveal;
+    use ale_protocol::state::gold_leaf;
+
+    let mut pool = Pool::new(params(3), 3).await;
+    // Items 0 and 1 are gold, with answers 0 and 1.
+    let salts = [[21u8; 32], [22u8; 32]];
+    let leaves = [gold_leaf(0, 0, &salts[0]), gold_leaf(1, 1, &salts[1])];
+    let id = pool.env.community(pool.community).await.batch_count;
+    let deadline = pool.env.rt.now().await + 86_400;
+    let mut params = pool.env.batch_params(id, 3, PRICE, deadline);
+    params.gold_root = merkle::root(&leaves);
+    params.gold_count = 2;
+    let poster = pool.env.usd_poster(1_000_000).await;
+    let batch = pool
+        .env
+        .post(&poster, pool.community, params, 3)
+        .await
+        .unwrap();
+    let b = pool.env.batch(batch).await;
+    let salt = [5u8; 32];
+    let mut tickets = Vec::new();
+    for m in 0..3 {
+        let items = pool.take(m, batch, &b, 0).await.unwrap();
+        // Everyone answers 0, except member 2 who answers 1 on every item.
+        let labels = vec![(m == 2) as u8; items.len()];
+        pool.commit(m, batch, 0, &labels, salt).await.unwrap();
+        tickets.push(labels);
+    }
+    let reveal = |index: u32, answer: u8, salt: [u8; 32], at: usize| GoldReveal {
+        index,
+        answer,
+        salt,
+        proof: merkle::proof(&leaves, at),
+    };
+    let owner = poster.wallet.insecure_clone();
+    let early = ix::reveal_gold(batch, &b, vec![reveal(0, 0, salts[0], 0)]);
+    assert_error(
+        pool.env.rt.send(&[early], &[&owner]).await,
+        ProtocolError::GoldNotRevealable,
+    );
+
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    for (m, labels) in tickets.iter().enumerate() {
+        pool.reveal(m, batch, &b, 0, labels, salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    pool.settle(batch, &b, 0, 16).await.unwrap();
+    assert!(pool.env.batch(batch).await.is_finished());
+
+    // Bad reveals change nothing: a wrong answer, a stranger, too many.
+    let watched = [batch, b.item_table, pda::ledger(&pool.community)];
+    let before = snapshot(&mut pool.env.rt, &watched).await;
+    let wrong = ix::reveal_gold(batch, &b, vec![reveal(0, 1, salts[0], 0)]);
+    assert_error(
+        pool.env.rt.send(&[wrong], &[&owner]).await,
+        ProtocolError::GoldProofInvalid,
+    );
+    let stranger = pool.members[0].insecure_clone();
+    let mut foreign = ix::reveal_gold(batch, &b, vec![reveal(0, 0, salts[0], 0)]);
+    foreign.accounts[0].pubkey = stranger.pubkey();
+    assert_error(
+        pool.env.rt.send(&[foreign], &[&stranger]).await,
+        ProtocolError::NotPoster,
+    );
+    let three = vec![
+        reveal(0, 0, salts[0], 0),
+        reveal(1, 1, salts[1], 1),
+        reveal(0, 0, salts[0], 0),
+    ];
+    let too_many = ix::reveal_gold(batch, &b, three);
+    assert_error(
+        pool.env.rt.send(&[too_many], &[&owner]).await,
+        ProtocolError::TooManyGoldReveals,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
+
+    let first = ix::reveal_gold(batch, &b, vec![reveal(0, 0, salts[0], 0)]);
+    pool.env
+        .rt
+        .send(std::slice::from_ref(&first), &[&owner])
+        .await
+        .unwrap();
+    assert_error(
+        pool.env.rt.send(&[first], &[&owner]).await,
+        ProtocolError::GoldAlreadyRevealed,
+    );
+    let second = ix::reveal_gold(batch, &b, vec![reveal(1, 1, salts[1], 1)]);
+    pool.env.rt.send(&[second], &[&owner]).await.unwrap();
+    let entries = pool.entries().await;
+    // Members 0 and 1 answered 0: right on item 0, wrong on item 1; member 2 the reverse.
+    for entry in &entries {
+        assert_eq!((entry.gold_seen, entry.gold_correct), (2, 1));
+    }
+    assert_eq!(pool.env.batch(batch).await.gold_revealed, 2);
+    let again = ix::reveal_gold(batch, &b, vec![reveal(0, 0, salts[0], 0)]);
+    assert_error(
+        pool.env.rt.send(&[again], &[&owner]).await,
+        ProtocolError::TooManyGoldReveals,
+    );
+}

@@ -135,6 +135,14 @@ pub enum ProtocolError {
     WrongFeeAccount,
     #[msg("nothing to claim in this mint")]
     NothingToClaim,
+    #[msg("gold answers are revealed once the batch is finished or past its deadline")]
+    GoldNotRevealable,
+    #[msg("gold answer is not under the batch's gold root")]
+    GoldProofInvalid,
+    #[msg("gold item already revealed")]
+    GoldAlreadyRevealed,
+    #[msg("more gold reveals than the batch committed to, or than one call may carry")]
+    TooManyGoldReveals,
     #[msg("a state invariant does not hold")]
     InvariantViolated,
 }

@@ -167,3 +167,12 @@ pub struct CommunityRewardClaimed {
     /// back to the community's next distribution instead.
     pub forfeited: bool,
 }
+
+#[event]
+pub struct GoldRevealed {
+    pub batch: Pubkey,
+    pub items: u32,
+    /// Votes scored against the gold answers, and how many were right.
+    pub votes_scored: u32,
+    pub votes_correct: u32,
+}

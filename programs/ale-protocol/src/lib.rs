@@ -102,6 +102,10 @@ pub mod ale_protocol {
         instructions::cancel_items(ctx, first, count)
     }
 
+    pub fn reveal_gold(ctx: Context<RevealGold>, reveals: Vec<GoldReveal>) -> Result<()> {
+        instructions::reveal_gold(ctx, reveals)
+    }
+
     // Keepers (permissionless).
     pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()> {
         instructions::refund_expired(ctx, max_items)

@@ -28,6 +28,7 @@ pub struct Batch {
     /// at the end of the batch.
     pub gold_root: [u8; 32],
     pub gold_count: u32,
+    pub gold_revealed: u32,
     pub bump: u8,
     pub vault_bump: u8,
     pub items_cancelled: u32,

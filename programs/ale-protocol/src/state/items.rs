@@ -13,6 +13,9 @@ pub const ITEM_REFUNDED: u8 = 4;
 /// The vote cap was reached below the threshold: refundable after the deadline.
 pub const ITEM_UNRESOLVED: u8 = 5;
 
+/// Item flag: a gold item whose answer was revealed and scored its voters.
+pub const ITEM_GOLD_SCORED: u8 = 1 << 0;
+
 /// The most votes one item holds (a community's `max_votes` is at most this).
 pub const MAX_VOTES_PER_ITEM: usize = 16;
 
@@ -40,7 +43,8 @@ pub struct ItemState {
     pub vote_count: u8,
     /// Votes reserved by tickets (revealed or not); released at each round's settlement.
     pub reserved: u8,
-    pub reserved_bytes: [u8; 4],
+    pub flags: u8,
+    pub reserved_bytes: [u8; 3],
     pub votes: [VoteSlot; MAX_VOTES_PER_ITEM],
 }
 const_assert_eq!(size_of::<ItemState>(), 8 + 16 * MAX_VOTES_PER_ITEM);

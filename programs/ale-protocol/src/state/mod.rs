@@ -1,6 +1,7 @@
 mod batch;
 mod community;
 mod config;
+mod gold;
 mod items;
 mod ledger;
 mod membership;
@@ -9,6 +10,7 @@ mod requester;
 pub use batch::*;
 pub use community::*;
 pub use config::*;
+pub use gold::*;
 pub use items::*;
 pub use ledger::*;
 pub use membership::*;

@@ -207,6 +207,7 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         deadline: params.deadline,
         gold_root: params.gold_root,
         gold_count: params.gold_count,
+        gold_revealed: 0,
         bump: ctx.bumps.batch,
         vault_bump: ctx.bumps.vault,
         items_cancelled: 0,
