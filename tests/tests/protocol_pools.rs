@@ -595,3 +595,73 @@ async fn gold_answers_are_revealed_at_the_end_and_score_the_voters() {
         ProtocolError::TooManyGoldReveals,
     );
 }
+
+/// Rounds and adaptive redundancy: an item the first votes agree on is decided after
+/// two votes; a contested one gains a vote per round until the cap decides it. A
+/// member never votes twice on an item.
+#[tokio::test]
+async fn rounds_add_votes_only_where_the_decision_is_not_yet_safe() {
+    let mut p = params(2);
+    p.consensus.max_votes = 4;
+    p.consensus.votes_per_round = 1;
+    p.consensus.early_stop_margin_bps = 5_000;
+    let mut pool = Pool::new(p, 4).await;
+    let (batch, b) = pool.post(2).await;
+    let salt = [6u8; 32];
+    // label(member, item): everyone says 0, except member 1 on item 0.
+    let label = |m: usize, item: u32| (m == 1 && item == 0) as u8;
+    for round in 0..3u32 {
+        let voters: &[usize] = match round {
+            0 => &[0, 1],
+            1 => &[2],
+            _ => &[3],
+        };
+        let mut ballots = Vec::new();
+        for &m in voters {
+            let items = pool.take(m, batch, &b, round).await.unwrap();
+            let labels: Vec<u8> = items.iter().map(|&i| label(m, i)).collect();
+            pool.commit(m, batch, round, &labels, salt).await.unwrap();
+            ballots.push((m, labels));
+        }
+        if round == 1 {
+            // Member 0 already voted on the only open item: nothing for it.
+            assert_error(
+                pool.take(0, batch, &b, round).await,
+                ProtocolError::NoItemsAvailable,
+            );
+        }
+        pool.env
+            .rt
+            .warp_to_timestamp(b.commit_end(round).unwrap())
+            .await;
+        for (m, labels) in &ballots {
+            pool.reveal(*m, batch, &b, round, labels, salt)
+                .await
+                .unwrap();
+        }
+        pool.env
+            .rt
+            .warp_to_timestamp(b.reveal_end(round).unwrap())
+            .await;
+        let settled = pool.settle(batch, &b, 0, 16).await.unwrap();
+        let expected_decided = match round {
+            0 => 1, // item 1: 2-0, safely ahead
+            1 => 0, // item 0: 2-1, not yet
+            _ => 1, // item 0: 3-1 at the cap of 4
+        };
+        assert_eq!(settled.decided, expected_decided, "round {round}");
+    }
+    let after = pool.env.batch(batch).await;
+    assert_eq!(after.items_decided, 2);
+    assert_eq!(after.settled_rounds, 3);
+    let entries = pool.entries().await;
+    assert_eq!(
+        entries.iter().map(|e| e.tasks_done).collect::<Vec<_>>(),
+        vec![2, 2, 1, 1]
+    );
+    assert_eq!(
+        entries.iter().map(|e| e.tasks_won).collect::<Vec<_>>(),
+        vec![2, 1, 1, 1]
+    );
+    pool.env.assert_escrow_conserved(batch).await;
+}
