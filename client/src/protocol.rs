@@ -499,3 +499,46 @@ pub fn reveal_gold(batch_address: Pubkey, batch: &Batch, reveals: Vec<GoldReveal
         instruction::RevealGold { reveals },
     )
 }
+
+pub fn set_push_payouts(member: Pubkey, community: Pubkey, enabled: bool) -> Instruction {
+    build(
+        accounts::SetPushPayouts {
+            member,
+            community,
+            membership: pda::membership(&community, &member),
+            ledger: pda::ledger(&community),
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::SetPushPayouts { enabled },
+    )
+}
+
+/// Pushes the pay of the members at `indices` to `destinations` (their own token
+/// accounts of `mint`, in the same order).
+pub fn push_payouts(
+    community: Pubkey,
+    mint: Pubkey,
+    token_program: Pubkey,
+    indices: Vec<u32>,
+    destinations: &[Pubkey],
+) -> Instruction {
+    let mut ix = build(
+        accounts::PushPayouts {
+            community,
+            ledger: pda::ledger(&community),
+            mint,
+            community_vault: pda::community_vault(&community, &mint),
+            token_program,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::PushPayouts { indices },
+    );
+    ix.accounts.extend(
+        destinations
+            .iter()
+            .map(|d| solana_sdk::instruction::AccountMeta::new(*d, false)),
+    );
+    ix
+}

@@ -665,3 +665,96 @@ async fn rounds_add_votes_only_where_the_decision_is_not_yet_safe() {
     );
     pool.env.assert_escrow_conserved(batch).await;
 }
+
+/// Push mode: a keeper pays members who opted in, only to their own token accounts;
+/// everyone else is skipped, not failed.
+#[tokio::test]
+async fn keepers_push_pay_only_to_opted_in_members_own_accounts() {
+    let mut pool = Pool::new(params(3), 4).await;
+    let (batch, b) = pool.post(1).await;
+    let salt = [7u8; 32];
+    for m in 0..3 {
+        pool.take(m, batch, &b, 0).await.unwrap();
+        pool.commit(m, batch, 0, &[0], salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    for m in 0..3 {
+        pool.reveal(m, batch, &b, 0, &[0], salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    pool.settle(batch, &b, 0, 16).await.unwrap();
+    let share = pool.entries().await[0].claimable[0];
+    assert!(share > 0);
+
+    // Members 0 and 1 opt in; member 2 does not.
+    for m in 0..2 {
+        let member = pool.members[m].insecure_clone();
+        let opt_in = ix::set_push_payouts(member.pubkey(), pool.community, true);
+        pool.env.rt.send(&[opt_in], &[&member]).await.unwrap();
+    }
+    let usd = pool.env.usd;
+    let mut own = Vec::new();
+    for m in 0..3 {
+        let owner = pool.members[m].pubkey();
+        own.push(pool.env.rt.create_token_account(&usd, &owner).await);
+    }
+    let keeper = pool.env.rt.funded_wallet(1).await;
+    let keepers_account = pool
+        .env
+        .rt
+        .create_token_account(&usd, &keeper.pubkey())
+        .await;
+    // Member 1's pay aimed at the keeper's account is skipped, as is member 2 (not
+    // opted in); member 0 is paid.
+    let destinations = [own[0], keepers_account, own[2]];
+    let push = ix::push_payouts(
+        pool.community,
+        usd,
+        spl_token_interface::ID,
+        vec![0, 1, 2],
+        &destinations,
+    );
+    pool.env.rt.send(&[push], &[]).await.unwrap();
+    assert_eq!(pool.env.rt.token_balance(own[0]).await, share);
+    assert_eq!(pool.env.rt.token_balance(keepers_account).await, 0);
+    assert_eq!(pool.env.rt.token_balance(own[2]).await, 0);
+    let entries = pool.entries().await;
+    assert_eq!(
+        [
+            entries[0].claimable[0],
+            entries[1].claimable[0],
+            entries[2].claimable[0]
+        ],
+        [0, share, share]
+    );
+
+    // Pushed once: a second push pays nothing more; member 1 is paid to its own account.
+    let push = ix::push_payouts(
+        pool.community,
+        usd,
+        spl_token_interface::ID,
+        vec![0, 1],
+        &[own[0], own[1]],
+    );
+    pool.env.rt.send(&[push], &[]).await.unwrap();
+    assert_eq!(pool.env.rt.token_balance(own[0]).await, share);
+    assert_eq!(pool.env.rt.token_balance(own[1]).await, share);
+    // More members than one call may pay, or a list that does not match its accounts.
+    let many = ix::push_payouts(
+        pool.community,
+        usd,
+        spl_token_interface::ID,
+        vec![0; 17],
+        &[own[0]; 17],
+    );
+    assert_error(
+        pool.env.rt.send(&[many], &[]).await,
+        ProtocolError::TooManyItemsPerCall,
+    );
+}

@@ -59,3 +59,8 @@ pub const MAX_WINDOW_SECONDS: u32 = 30 * 86_400;
 /// Name and skill tag sizes (UTF-8, zero-padded).
 pub const NAME_LEN: usize = 32;
 pub const SKILL_TAG_LEN: usize = 16;
+
+/// Members one push_payouts call pays: each adds its token account to the transaction
+/// (32 bytes, one of the 64 accounts) and one token transfer (~4,700 CU). 16 members
+/// make a 21-account, ~900-byte transaction of ~100,000 CU.
+pub const MAX_PUSHES_PER_CALL: usize = 16;

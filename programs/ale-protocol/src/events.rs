@@ -176,3 +176,18 @@ pub struct GoldRevealed {
     pub votes_scored: u32,
     pub votes_correct: u32,
 }
+
+#[event]
+pub struct PushPayoutsSet {
+    pub community: Pubkey,
+    pub member: Pubkey,
+    pub enabled: bool,
+}
+
+#[event]
+pub struct PayoutsPushed {
+    pub community: Pubkey,
+    pub mint: Pubkey,
+    pub members: u32,
+    pub amount: u64,
+}

@@ -89,6 +89,10 @@ pub mod ale_protocol {
         instructions::claim_pay(ctx)
     }
 
+    pub fn set_push_payouts(ctx: Context<SetPushPayouts>, enabled: bool) -> Result<()> {
+        instructions::set_push_payouts(ctx, enabled)
+    }
+
     pub fn claim_community_reward(ctx: Context<ClaimCommunityReward>) -> Result<()> {
         instructions::claim_community_reward(ctx)
     }
@@ -121,6 +125,13 @@ pub mod ale_protocol {
 
     pub fn draw_community_rewards(ctx: Context<DrawCommunityRewards>, epoch: u64) -> Result<()> {
         instructions::draw_community_rewards(ctx, epoch)
+    }
+
+    pub fn push_payouts<'info>(
+        ctx: Context<'info, PushPayouts<'info>>,
+        indices: Vec<u32>,
+    ) -> Result<()> {
+        instructions::push_payouts(ctx, indices)
     }
 
     pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {

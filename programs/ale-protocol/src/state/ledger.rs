@@ -5,6 +5,9 @@ use std::mem::size_of;
 use crate::constants::MINT_SLOTS;
 use crate::error::ProtocolError;
 
+/// Ledger entry flag: the member lets keepers push its pay to its own token accounts.
+pub const ENTRY_PUSH_PAYOUTS: u16 = 1 << 0;
+
 /// One member of a community: reputation (XP), claimable balances, reward checkpoint,
 /// counters for gamification and for the consensus weight. Fixed size, so that
 /// settlement can address members by index (u32) in a single account.

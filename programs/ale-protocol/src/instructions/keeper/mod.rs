@@ -1,11 +1,13 @@
 pub mod close_batch;
 pub mod close_expired_ticket;
 pub mod draw_community_rewards;
+pub mod push_payouts;
 pub mod refund_expired;
 pub mod settle_round;
 
 pub use close_batch::*;
 pub use close_expired_ticket::*;
 pub use draw_community_rewards::*;
+pub use push_payouts::*;
 pub use refund_expired::*;
 pub use settle_round::*;
