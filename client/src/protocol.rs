@@ -78,6 +78,9 @@ pub fn create_community(
             community_work: pda::community_work(&community),
             staking_event_authority: pda::event_authority(&ale_staking::ID),
             staking_program: ale_staking::ID,
+            ale_mint: pda::ale_mint(),
+            rewards_vault: pda::community_rewards(&community),
+            token_program: anchor_spl::token::ID,
             system_program: SYSTEM_PROGRAM,
             event_authority: event_authority(),
             program: ale_protocol::ID,
@@ -258,6 +261,8 @@ pub fn refund_expired(batch_address: Pubkey, batch: &Batch, max_items: u32) -> I
     build(
         accounts::RefundExpired {
             escrow: batch_escrow(batch_address, batch),
+            community: batch.community,
+            ledger: pda::ledger(&batch.community),
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },
@@ -295,6 +300,7 @@ pub fn take_ticket(
     batch: &Batch,
     round: u32,
     with_stake: bool,
+    deposit_from: Option<Pubkey>,
 ) -> Instruction {
     build(
         accounts::TakeTicket {
@@ -307,6 +313,10 @@ pub fn take_ticket(
             ticket: pda::ticket(&batch_address, &member, round),
             stake_account: with_stake.then(|| pda::stake_account(&member)),
             slot_hashes: solana_sdk_ids::sysvar::slot_hashes::ID,
+            ale_mint: deposit_from.map(|_| pda::ale_mint()),
+            member_ale: deposit_from,
+            rewards_vault: deposit_from.map(|_| pda::community_rewards(&community)),
+            token_program: deposit_from.map(|_| anchor_spl::token::ID),
             system_program: SYSTEM_PROGRAM,
             event_authority: event_authority(),
             program: ale_protocol::ID,
@@ -541,4 +551,23 @@ pub fn push_payouts(
             .map(|d| solana_sdk::instruction::AccountMeta::new(*d, false)),
     );
     ix
+}
+
+pub fn claim_deposits(member: Pubkey, community: Pubkey, member_token: Pubkey) -> Instruction {
+    build(
+        accounts::ClaimDeposits {
+            member,
+            config: pda::protocol_config(),
+            community,
+            membership: pda::membership(&community, &member),
+            ledger: pda::ledger(&community),
+            ale_mint: pda::ale_mint(),
+            rewards_vault: pda::community_rewards(&community),
+            member_token,
+            token_program: anchor_spl::token::ID,
+            event_authority: event_authority(),
+            program: ale_protocol::ID,
+        },
+        instruction::ClaimDeposits {},
+    )
 }

@@ -95,6 +95,7 @@ impl ProtocolEnv {
             commit_window_seconds: 3_600,
             reveal_window_seconds: 3_600,
             min_stake_to_vote: 0,
+            vote_deposit: 0,
             creator_fee_bps: 500,
             rate_limit_per_day: 0,
             max_members: 0,

@@ -285,3 +285,155 @@ async fn paid_work_in_other_mints_counts_at_the_operators_rate() {
         .unwrap();
     assert_eq!(work.epochs[0].paid_work, credited * 1_000);
 }
+
+/// Vote deposits: every vote puts down ALE; losers forfeit theirs to the item's
+/// winners, unrevealed tickets forfeit theirs to the community's next distribution,
+/// and refunded items give them back.
+#[tokio::test]
+async fn vote_deposits_go_from_losers_to_winners_and_back_on_refunds() {
+    const DEPOSIT: u64 = 10 * ONE_ALE;
+    let mut p = params(5);
+    p.vote_deposit = DEPOSIT;
+    let mut pool = Pool::new(p, 0).await;
+    let mut ale_accounts = Vec::new();
+    for _ in 0..5 {
+        let holder = pool.env.ale_poster(100 * ONE_ALE).await;
+        let wallet = holder.wallet.insecure_clone();
+        pool.env
+            .join(
+                &wallet,
+                pool.community,
+                ix::JoinWith::Nothing,
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        pool.members.push(wallet);
+        ale_accounts.push(holder.token);
+    }
+    let vault = pda::community_rewards(&pool.community);
+    let (batch, b) = pool.post(1).await;
+    let salt = [9u8; 32];
+    let take = |pool: &Pool,
+                m: usize,
+                batch: Pubkey,
+                b: &ale_protocol::state::Batch,
+                round: u32,
+                from: Option<Pubkey>| {
+        ix::take_ticket(
+            pool.members[m].pubkey(),
+            pool.community,
+            batch,
+            b,
+            round,
+            false,
+            from,
+        )
+    };
+    // Without its ALE account the member cannot take a ticket here.
+    let member0 = pool.members[0].insecure_clone();
+    let bare = take(&pool, 0, batch, &b, 0, None);
+    assert_error(
+        pool.env.rt.send(&[bare], &[&member0]).await,
+        ProtocolError::DepositAccountsMissing,
+    );
+    for (m, &account) in ale_accounts.iter().enumerate() {
+        let member = pool.members[m].insecure_clone();
+        let ticket = take(&pool, m, batch, &b, 0, Some(account));
+        pool.env.rt.send(&[ticket], &[&member]).await.unwrap();
+        pool.commit(m, batch, 0, &[(m == 4) as u8], salt)
+            .await
+            .unwrap();
+    }
+    assert_eq!(pool.env.rt.token_balance(vault).await, 5 * DEPOSIT);
+    assert_eq!(
+        pool.env.rt.token_balance(ale_accounts[0]).await,
+        90 * ONE_ALE
+    );
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    for m in 0..5 {
+        pool.reveal(m, batch, &b, 0, &[(m == 4) as u8], salt)
+            .await
+            .unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    pool.settle(batch, &b, 0, 16).await.unwrap();
+    // Four winners share the loser's deposit: 10 + 2.5 ALE each; the loser gets nothing.
+    let deposits: Vec<u64> = pool
+        .entries()
+        .await
+        .iter()
+        .map(|e| e.deposit_claimable)
+        .collect();
+    assert_eq!(
+        deposits,
+        vec![DEPOSIT + DEPOSIT / 4; 4]
+            .into_iter()
+            .chain([0])
+            .collect::<Vec<_>>()
+    );
+    let winner = pool.members[1].insecure_clone();
+    let claim = ix::claim_deposits(winner.pubkey(), pool.community, ale_accounts[1]);
+    pool.env.rt.send(&[claim], &[&winner]).await.unwrap();
+    assert_eq!(
+        pool.env.rt.token_balance(ale_accounts[1]).await,
+        90 * ONE_ALE + DEPOSIT + DEPOSIT / 4
+    );
+    let loser = pool.members[4].insecure_clone();
+    let claim = ix::claim_deposits(loser.pubkey(), pool.community, ale_accounts[4]);
+    assert_error(
+        pool.env.rt.send(&[claim], &[&loser]).await,
+        ProtocolError::NothingToClaim,
+    );
+
+    // A second batch: member 4 never reveals. Its deposit is forfeited when the round
+    // settles; the item, short of votes, is refunded after the deadline and the four
+    // revealed deposits come back.
+    let (batch2, b2) = pool.post(1).await;
+    for (m, &account) in ale_accounts.iter().enumerate() {
+        let member = pool.members[m].insecure_clone();
+        let ticket = take(&pool, m, batch2, &b2, 0, Some(account));
+        pool.env.rt.send(&[ticket], &[&member]).await.unwrap();
+        pool.commit(m, batch2, 0, &[0], salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b2.commit_end(0).unwrap())
+        .await;
+    for m in 0..4 {
+        pool.reveal(m, batch2, &b2, 0, &[0], salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b2.reveal_end(0).unwrap())
+        .await;
+    let before = pool.env.community(pool.community).await.rewards_forfeited;
+    pool.settle(batch2, &b2, 0, 16).await.unwrap();
+    assert_eq!(
+        pool.env.community(pool.community).await.rewards_forfeited,
+        before + DEPOSIT
+    );
+    pool.env.rt.warp_to_timestamp(b2.deadline).await;
+    pool.env
+        .rt
+        .send(&[ix::refund_expired(batch2, &b2, 16)], &[])
+        .await
+        .unwrap();
+    let entries = pool.entries().await;
+    assert_eq!(
+        entries[0].deposit_claimable,
+        DEPOSIT + DEPOSIT / 4 + DEPOSIT
+    );
+    assert_eq!(entries[1].deposit_claimable, DEPOSIT);
+    assert_eq!(entries[4].deposit_claimable, 0);
+    // The vault holds exactly what members can claim plus what was forfeited.
+    let owed: u64 = entries.iter().map(|e| e.deposit_claimable).sum();
+    let forfeited = pool.env.community(pool.community).await.rewards_forfeited;
+    assert_eq!(pool.env.rt.token_balance(vault).await, owed + forfeited);
+}

@@ -143,6 +143,8 @@ pub enum ProtocolError {
     GoldAlreadyRevealed,
     #[msg("more gold reveals than the batch committed to, or than one call may carry")]
     TooManyGoldReveals,
+    #[msg("this community asks a vote deposit: the member's ALE account and the community vault are needed")]
+    DepositAccountsMissing,
     #[msg("a state invariant does not hold")]
     InvariantViolated,
 }

@@ -191,3 +191,10 @@ pub struct PayoutsPushed {
     pub members: u32,
     pub amount: u64,
 }
+
+#[event]
+pub struct DepositsClaimed {
+    pub community: Pubkey,
+    pub member: Pubkey,
+    pub amount: u64,
+}

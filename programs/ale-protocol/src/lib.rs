@@ -89,6 +89,10 @@ pub mod ale_protocol {
         instructions::claim_pay(ctx)
     }
 
+    pub fn claim_deposits(ctx: Context<ClaimDeposits>) -> Result<()> {
+        instructions::claim_deposits(ctx)
+    }
+
     pub fn set_push_payouts(ctx: Context<SetPushPayouts>, enabled: bool) -> Result<()> {
         instructions::set_push_payouts(ctx, enabled)
     }

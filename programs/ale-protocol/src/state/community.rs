@@ -82,6 +82,8 @@ pub struct Community {
     pub commit_window_seconds: u32,
     pub reveal_window_seconds: u32,
     pub min_stake_to_vote: u64,
+    /// ALE each vote puts down (0: none); losers forfeit it to the item's winners.
+    pub vote_deposit: u64,
     pub creator_fee_bps: u16,
     /// Tasks one member may take per day (0: no limit).
     pub rate_limit_per_day: u16,

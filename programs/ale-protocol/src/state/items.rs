@@ -27,7 +27,9 @@ pub struct VoteSlot {
     pub weight: u64,
     pub member: u32,
     pub label: u8,
-    pub reserved: [u8; 3],
+    /// 1 when the voter put down the community's vote deposit.
+    pub deposited: u8,
+    pub reserved: [u8; 2],
 }
 const_assert_eq!(size_of::<VoteSlot>(), 16);
 

@@ -40,7 +40,9 @@ pub struct LedgerEntry {
     /// Start of the current bucket-B accrual window (join or last reward claim): the
     /// member's stake must have been active since then for the rewards to be paid.
     pub reward_window_start: i64,
-    pub reserved: [u8; 16],
+    /// ALE vote deposits returned or won, claimable without conditions.
+    pub deposit_claimable: u64,
+    pub reserved: [u8; 8],
 }
 const_assert_eq!(size_of::<LedgerEntry>(), 160);
 const_assert_eq!(size_of::<LedgerEntry>() % 8, 0);

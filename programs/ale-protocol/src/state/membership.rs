@@ -36,6 +36,8 @@ pub struct Ticket {
     pub item_count: u8,
     pub items: [u32; crate::constants::MAX_TICKET_ITEMS],
     pub commitment: [u8; 32],
+    /// The community's vote deposit paid per item of this ticket.
+    pub deposit_per_item: u64,
     pub committed: bool,
     pub bump: u8,
 }

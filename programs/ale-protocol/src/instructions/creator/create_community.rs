@@ -1,5 +1,6 @@
 use ale_staking::program::AleStaking;
 use anchor_lang::prelude::*;
+use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::constants::{
     LEDGER_INITIAL_ENTRIES, LEDGER_MAX_ENTRIES, MAX_CLASSES, MAX_QUALIFICATION_ITEMS,
@@ -27,6 +28,8 @@ pub struct CommunityParams {
     pub commit_window_seconds: u32,
     pub reveal_window_seconds: u32,
     pub min_stake_to_vote: u64,
+    /// ALE per vote put down and forfeited to the winners by losers (0: none).
+    pub vote_deposit: u64,
     pub creator_fee_bps: u16,
     pub rate_limit_per_day: u16,
     /// 0: as many as a ledger account holds.
@@ -72,6 +75,20 @@ pub struct CreateCommunity<'info> {
     /// CHECK: ale-staking's event authority, checked by ale-staking.
     pub staking_event_authority: UncheckedAccount<'info>,
     pub staking_program: Program<'info, AleStaking>,
+    #[account(address = config.ale_mint @ ProtocolError::WrongMint)]
+    pub ale_mint: Box<Account<'info, Mint>>,
+    /// The community's ALE vault: bucket-B rewards and vote deposits.
+    #[account(
+        init,
+        payer = creator,
+        seeds = [seeds::COMMUNITY_REWARDS, community.key().as_ref()],
+        bump,
+        token::mint = ale_mint,
+        token::authority = community,
+        token::token_program = token_program
+    )]
+    pub rewards_vault: Box<Account<'info, TokenAccount>>,
+    pub token_program: Program<'info, Token>,
     pub system_program: Program<'info, System>,
 }
 
@@ -185,6 +202,7 @@ pub fn create_community(
         commit_window_seconds: params.commit_window_seconds,
         reveal_window_seconds: params.reveal_window_seconds,
         min_stake_to_vote: params.min_stake_to_vote,
+        vote_deposit: params.vote_deposit,
         creator_fee_bps: params.creator_fee_bps,
         rate_limit_per_day: params.rate_limit_per_day,
         max_members,

@@ -4,7 +4,11 @@ use crate::constants::MAX_ITEMS_PER_REFUND_CALL;
 use crate::error::ProtocolError;
 use crate::escrow::*;
 use crate::events::ItemsRefunded;
-use crate::state::{item_states_mut, ITEM_REFUNDED};
+use crate::instructions::keeper::settle_round::return_deposits;
+use crate::seeds;
+use crate::state::{
+    item_states_mut, ledger_entries_mut, Community, Ledger, ITEM_REFUNDED, ITEM_UNRESOLVED,
+};
 
 /// Permissionless after the deadline: walks up to `max_items` items from the batch's
 /// refund cursor and returns the price of every undecided one to the poster's refund
@@ -14,6 +18,16 @@ use crate::state::{item_states_mut, ITEM_REFUNDED};
 #[derive(Accounts)]
 pub struct RefundExpired<'info> {
     pub escrow: BatchEscrow<'info>,
+    /// The community and its ledger: refunded items return their vote deposits.
+    #[account(
+        mut,
+        seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()],
+        bump = community.bump,
+        constraint = community.key() == escrow.batch.community @ ProtocolError::WrongLedger
+    )]
+    pub community: Box<Account<'info, Community>>,
+    #[account(mut, address = community.ledger @ ProtocolError::WrongLedger)]
+    pub ledger: AccountLoader<'info, Ledger>,
 }
 
 impl RefundExpired<'_> {
@@ -41,17 +55,40 @@ pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()>
         .saturating_add(max_items)
         .min(ctx.accounts.escrow.batch.item_count);
     let mut refunded_items = 0u32;
+    let deposit = ctx.accounts.community.vote_deposit;
+    let mut deposits_forfeited = 0u64;
     {
+        let ledger_info = ctx.accounts.ledger.to_account_info();
+        let mut ledger_data = ledger_info.try_borrow_mut_data()?;
+        let entries = ledger_entries_mut(&mut ledger_data)?;
         let info = ctx.accounts.escrow.item_table.to_account_info();
         let mut data = info.try_borrow_mut_data()?;
         let items = item_states_mut(&mut data)?;
         for item in &mut items[start as usize..end as usize] {
             if item.is_undecided() {
+                // Revealed votes get their deposits back; unrevealed reservations do not.
+                if item.status != ITEM_UNRESOLVED {
+                    return_deposits(&item.votes[..item.vote_count as usize], entries, deposit)?;
+                }
+                let lapsed = item.reserved.saturating_sub(item.vote_count) as u64;
+                deposits_forfeited = deposits_forfeited
+                    .checked_add(
+                        lapsed
+                            .checked_mul(deposit)
+                            .ok_or(ProtocolError::MathOverflow)?,
+                    )
+                    .ok_or(ProtocolError::MathOverflow)?;
+                item.reserved = item.vote_count;
                 item.status = ITEM_REFUNDED;
                 refunded_items += 1;
             }
         }
     }
+    let community = &mut ctx.accounts.community;
+    community.rewards_forfeited = community
+        .rewards_forfeited
+        .checked_add(deposits_forfeited)
+        .ok_or(ProtocolError::MathOverflow)?;
     let escrow = &mut ctx.accounts.escrow;
     let amount = escrow
         .batch

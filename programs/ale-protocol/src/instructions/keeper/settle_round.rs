@@ -11,8 +11,8 @@ use crate::escrow::*;
 use crate::events::RoundSettled;
 use crate::seeds;
 use crate::state::{
-    item_states_mut, ledger_entries_mut, Community, Ledger, ProtocolConfig, ITEM_DECIDED,
-    ITEM_UNRESOLVED,
+    item_states_mut, ledger_entries_mut, Community, Ledger, LedgerEntry, ProtocolConfig, VoteSlot,
+    ITEM_DECIDED, ITEM_UNRESOLVED,
 };
 
 /// Permissionless once a round's reveal window has closed: from the batch's cursor,
@@ -126,6 +126,8 @@ struct Totals {
     credited: u64,
     dust: u64,
     reputation_gained: u64,
+    /// Vote deposits not returned to anyone: reservations never revealed, split dust.
+    deposits_forfeited: u64,
 }
 
 #[access_control(ctx.accounts.validate(cursor, max_items))]
@@ -133,6 +135,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     let batch = &ctx.accounts.escrow.batch;
     let consensus = ctx.accounts.community.consensus;
     let reward_per_reputation = ctx.accounts.community.reward_per_reputation;
+    let deposit = ctx.accounts.community.vote_deposit;
     let rule = DecisionRule {
         min_votes: consensus.min_votes,
         max_votes: consensus.max_votes,
@@ -157,7 +160,16 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
             if !item.is_votable() {
                 continue;
             }
-            // Unrevealed reservations lapse with the round.
+            // Unrevealed reservations lapse with the round, their deposits forfeited.
+            let lapsed = item.reserved.saturating_sub(item.vote_count) as u64;
+            totals.deposits_forfeited = totals
+                .deposits_forfeited
+                .checked_add(
+                    lapsed
+                        .checked_mul(deposit)
+                        .ok_or(ProtocolError::MathOverflow)?,
+                )
+                .ok_or(ProtocolError::MathOverflow)?;
             item.reserved = item.vote_count;
             if item.vote_count == 0 {
                 continue;
@@ -172,6 +184,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                 Decision::Unresolved => {
                     item.status = ITEM_UNRESOLVED;
                     totals.unresolved += 1;
+                    return_deposits(votes, entries, deposit)?;
                 }
                 Decision::Decided { label, .. } => {
                     item.status = ITEM_DECIDED;
@@ -214,6 +227,11 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                     totals.dust = totals
                         .dust
                         .checked_add(split.dust)
+                        .ok_or(ProtocolError::MathOverflow)?;
+                    let unsplit = settle_deposits(votes, label, entries, deposit)?;
+                    totals.deposits_forfeited = totals
+                        .deposits_forfeited
+                        .checked_add(unsplit)
                         .ok_or(ProtocolError::MathOverflow)?;
                     totals.reputation_gained = totals
                         .reputation_gained
@@ -263,6 +281,10 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         paid_work,
     )?;
     let community = &mut ctx.accounts.community;
+    community.rewards_forfeited = community
+        .rewards_forfeited
+        .checked_add(totals.deposits_forfeited)
+        .ok_or(ProtocolError::MathOverflow)?;
     community.total_reputation = community
         .total_reputation
         .checked_add(totals.reputation_gained)
@@ -313,4 +335,57 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         round_complete,
     });
     Ok(())
+}
+
+/// Gives every deposited voter its vote deposit back.
+pub fn return_deposits(
+    votes: &[VoteSlot],
+    entries: &mut [LedgerEntry],
+    deposit: u64,
+) -> Result<()> {
+    for v in votes.iter().filter(|v| v.deposited != 0) {
+        let entry = entries
+            .get_mut(v.member as usize)
+            .ok_or(ProtocolError::InvariantViolated)?;
+        entry.deposit_claimable = entry
+            .deposit_claimable
+            .checked_add(deposit)
+            .ok_or(ProtocolError::MathOverflow)?;
+    }
+    Ok(())
+}
+
+/// Losers forfeit their deposits to the winners: each deposited winner gets its own
+/// back plus an equal share of the losers'. Returns what could not be split (dust, or
+/// everything when no winner had deposited).
+fn settle_deposits(
+    votes: &[VoteSlot],
+    label: u8,
+    entries: &mut [LedgerEntry],
+    deposit: u64,
+) -> Result<u64> {
+    if deposit == 0 {
+        return Ok(0);
+    }
+    let deposited = || votes.iter().filter(|v| v.deposited != 0);
+    let winners = deposited().filter(|v| v.label == label).count() as u64;
+    let losers = deposited().filter(|v| v.label != label).count() as u64;
+    let pot = losers
+        .checked_mul(deposit)
+        .ok_or(ProtocolError::MathOverflow)?;
+    if winners == 0 {
+        return Ok(pot);
+    }
+    let share = pot / winners;
+    for v in deposited().filter(|v| v.label == label) {
+        let entry = entries
+            .get_mut(v.member as usize)
+            .ok_or(ProtocolError::InvariantViolated)?;
+        entry.deposit_claimable = entry
+            .deposit_claimable
+            .checked_add(deposit)
+            .and_then(|c| c.checked_add(share))
+            .ok_or(ProtocolError::MathOverflow)?;
+    }
+    Ok(pot - share * winners)
 }

@@ -1,4 +1,5 @@
 pub mod claim_community_reward;
+pub mod claim_deposits;
 pub mod claim_pay;
 pub mod commit_qualification;
 pub mod commit_votes;
@@ -8,6 +9,7 @@ pub mod set_push_payouts;
 pub mod take_ticket;
 
 pub use claim_community_reward::*;
+pub use claim_deposits::*;
 pub use claim_pay::*;
 pub use commit_qualification::*;
 pub use commit_votes::*;

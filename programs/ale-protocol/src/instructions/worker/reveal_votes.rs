@@ -108,7 +108,8 @@ pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) 
             weight,
             member,
             label,
-            reserved: [0; 3],
+            deposited: (ticket.deposit_per_item > 0) as u8,
+            reserved: [0; 2],
         };
         item.vote_count += 1;
     }

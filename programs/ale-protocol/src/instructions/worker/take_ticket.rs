@@ -1,4 +1,5 @@
 use anchor_lang::prelude::*;
+use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
 use solana_sdk_ids::sysvar::slot_hashes;
 use solana_sha256_hasher::hashv;
 
@@ -58,6 +59,14 @@ pub struct TakeTicket<'info> {
     /// CHECK: the SlotHashes sysvar, checked by address and read raw.
     #[account(address = slot_hashes::ID @ ProtocolError::WrongSlotHashes)]
     pub slot_hashes: UncheckedAccount<'info>,
+    /// Vote deposits (communities that ask one): the ALE mint, the member's ALE
+    /// account and the community's ALE vault.
+    pub ale_mint: Option<Box<Account<'info, Mint>>>,
+    #[account(mut)]
+    pub member_ale: Option<Box<Account<'info, TokenAccount>>>,
+    #[account(mut, seeds = [seeds::COMMUNITY_REWARDS, community.key().as_ref()], bump)]
+    pub rewards_vault: Option<Box<Account<'info, TokenAccount>>>,
+    pub token_program: Option<Program<'info, Token>>,
     pub system_program: Program<'info, System>,
 }
 
@@ -78,6 +87,25 @@ impl TakeTicket<'_> {
             round == self.batch.settled_rounds,
             ProtocolError::RoundNotSettled
         );
+        if self.community.vote_deposit > 0 {
+            let (Some(mint), Some(from), Some(vault), Some(_)) = (
+                &self.ale_mint,
+                &self.member_ale,
+                &self.rewards_vault,
+                &self.token_program,
+            ) else {
+                return err!(ProtocolError::DepositAccountsMissing);
+            };
+            require_keys_eq!(
+                from.owner,
+                self.member.key(),
+                ProtocolError::WrongTokenOwner
+            );
+            require!(
+                from.mint == mint.key() && vault.mint == mint.key(),
+                ProtocolError::WrongMint
+            );
+        }
         let min_stake = self.community.min_stake_to_vote;
         if min_stake > 0 {
             let stake = self
@@ -171,6 +199,36 @@ pub fn take_ticket(ctx: Context<TakeTicket>, round: u32) -> Result<()> {
         entry.rate_window_count = entry.rate_window_count.saturating_add(taken as u16);
     }
 
+    // The vote deposit, one per item taken, into the community's ALE vault.
+    let deposit = community.vote_deposit;
+    if deposit > 0 {
+        let amount = deposit
+            .checked_mul(taken as u64)
+            .ok_or(ProtocolError::MathOverflow)?;
+        let (Some(mint), Some(from), Some(vault), Some(token_program)) = (
+            &ctx.accounts.ale_mint,
+            &ctx.accounts.member_ale,
+            &ctx.accounts.rewards_vault,
+            &ctx.accounts.token_program,
+        ) else {
+            return err!(ProtocolError::DepositAccountsMissing);
+        };
+        require!(from.amount >= amount, ProtocolError::InsufficientFunds);
+        token::transfer_checked(
+            CpiContext::new(
+                token_program.key(),
+                TransferChecked {
+                    from: from.to_account_info(),
+                    mint: mint.to_account_info(),
+                    to: vault.to_account_info(),
+                    authority: ctx.accounts.member.to_account_info(),
+                },
+            ),
+            amount,
+            mint.decimals,
+        )?;
+    }
+
     ctx.accounts.ticket.set_inner(Ticket {
         batch: batch_key,
         member: ctx.accounts.member.key(),
@@ -179,6 +237,7 @@ pub fn take_ticket(ctx: Context<TakeTicket>, round: u32) -> Result<()> {
         item_count: taken as u8,
         items,
         commitment: [0; 32],
+        deposit_per_item: deposit,
         committed: false,
         bump: ctx.bumps.ticket,
     });
