@@ -91,8 +91,29 @@ async fn white_paper_example_end_to_end_with_exact_balances() {
         (1, 924, 76)
     );
 
-    // Claims move each balance once, only to the member's own account.
+    // Claims move each balance once, only to the member's own account: a claim of
+    // member 0's balance to member 1's account is refused.
     let usd = pool.env.usd;
+    let member0 = pool.members[0].insecure_clone();
+    let others = pool
+        .env
+        .rt
+        .create_token_account(&usd, &pool.members[1].pubkey())
+        .await;
+    let steal = ix::claim_pay(
+        member0.pubkey(),
+        pool.community,
+        usd,
+        others,
+        spl_token_interface::ID,
+    );
+    let watched = [pda::ledger(&pool.community), others];
+    let before = snapshot(&mut pool.env.rt, &watched).await;
+    assert_error(
+        pool.env.rt.send(&[steal], &[&member0]).await,
+        ProtocolError::WrongTokenOwner,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
     for m in 0..4 {
         let member = pool.members[m].insecure_clone();
         let token = pool
