@@ -121,6 +121,36 @@ impl Community {
         Ok(free as u8)
     }
 
+    /// Pays `amount` out of one of the community's vaults (pay, rewards or deposits),
+    /// the community PDA signing.
+    pub fn pay_from_vault<'info>(
+        community: &Account<'info, Community>,
+        token_program: Pubkey,
+        vault: AccountInfo<'info>,
+        mint: AccountInfo<'info>,
+        decimals: u8,
+        to: AccountInfo<'info>,
+        amount: u64,
+    ) -> Result<()> {
+        let id = community.id.to_le_bytes();
+        let bump = [community.bump];
+        let signer: &[&[&[u8]]] = &[&[crate::seeds::COMMUNITY, &id, &bump]];
+        anchor_spl::token_interface::transfer_checked(
+            CpiContext::new_with_signer(
+                token_program,
+                anchor_spl::token_interface::TransferChecked {
+                    from: vault,
+                    mint,
+                    to,
+                    authority: community.to_account_info(),
+                },
+                signer,
+            ),
+            amount,
+            decimals,
+        )
+    }
+
     pub fn invariant(&self) -> Result<()> {
         require!(
             self.member_count <= self.max_members

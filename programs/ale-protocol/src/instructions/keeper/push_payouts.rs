@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::constants::MAX_PUSHES_PER_CALL;
 use crate::error::ProtocolError;
@@ -56,10 +56,6 @@ pub fn push_payouts<'info>(
         .iter()
         .position(|m| *m == mint)
         .ok_or(ProtocolError::WrongMint)?;
-    let community = &ctx.accounts.community;
-    let id = community.id.to_le_bytes();
-    let bump = [community.bump];
-    let signer: &[&[&[u8]]] = &[&[seeds::COMMUNITY, &id, &bump]];
     let (mut paid_members, mut paid) = (0u32, 0u64);
     for (&index, destination) in indices.iter().zip(ctx.remaining_accounts) {
         let amount = {
@@ -82,19 +78,14 @@ pub fn push_payouts<'info>(
             entry.claimable[slot] = 0;
             amount
         };
-        token_interface::transfer_checked(
-            CpiContext::new_with_signer(
-                ctx.accounts.token_program.key(),
-                TransferChecked {
-                    from: ctx.accounts.community_vault.to_account_info(),
-                    mint: ctx.accounts.mint.to_account_info(),
-                    to: destination.clone(),
-                    authority: ctx.accounts.community.to_account_info(),
-                },
-                signer,
-            ),
-            amount,
+        Community::pay_from_vault(
+            &ctx.accounts.community,
+            ctx.accounts.token_program.key(),
+            ctx.accounts.community_vault.to_account_info(),
+            ctx.accounts.mint.to_account_info(),
             ctx.accounts.mint.decimals,
+            destination.clone(),
+            amount,
         )?;
         paid_members += 1;
         paid = paid

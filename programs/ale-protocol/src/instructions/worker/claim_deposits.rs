@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
+use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::error::ProtocolError;
 use crate::events::DepositsClaimed;
@@ -60,23 +60,14 @@ pub fn claim_deposits(ctx: Context<ClaimDeposits>) -> Result<()> {
         entry.deposit_claimable = 0;
         amount
     };
-    let community = &ctx.accounts.community;
-    let id = community.id.to_le_bytes();
-    let bump = [community.bump];
-    let signer: &[&[&[u8]]] = &[&[seeds::COMMUNITY, &id, &bump]];
-    token::transfer_checked(
-        CpiContext::new_with_signer(
-            ctx.accounts.token_program.key(),
-            TransferChecked {
-                from: ctx.accounts.rewards_vault.to_account_info(),
-                mint: ctx.accounts.ale_mint.to_account_info(),
-                to: ctx.accounts.member_token.to_account_info(),
-                authority: ctx.accounts.community.to_account_info(),
-            },
-            signer,
-        ),
-        amount,
+    Community::pay_from_vault(
+        &ctx.accounts.community,
+        ctx.accounts.token_program.key(),
+        ctx.accounts.rewards_vault.to_account_info(),
+        ctx.accounts.ale_mint.to_account_info(),
         ctx.accounts.ale_mint.decimals,
+        ctx.accounts.member_token.to_account_info(),
+        amount,
     )?;
     emit_cpi!(DepositsClaimed {
         community: ctx.accounts.community.key(),

@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::ProtocolError;
 use crate::events::PayClaimed;
@@ -74,22 +74,14 @@ pub fn claim_pay(ctx: Context<ClaimPay>) -> Result<()> {
         entry.claimable[slot] = 0;
         amount
     };
-    let id = community.id.to_le_bytes();
-    let bump = [community.bump];
-    let signer: &[&[&[u8]]] = &[&[seeds::COMMUNITY, &id, &bump]];
-    token_interface::transfer_checked(
-        CpiContext::new_with_signer(
-            ctx.accounts.token_program.key(),
-            TransferChecked {
-                from: ctx.accounts.community_vault.to_account_info(),
-                mint: ctx.accounts.mint.to_account_info(),
-                to: ctx.accounts.member_token.to_account_info(),
-                authority: ctx.accounts.community.to_account_info(),
-            },
-            signer,
-        ),
-        amount,
+    Community::pay_from_vault(
+        community,
+        ctx.accounts.token_program.key(),
+        ctx.accounts.community_vault.to_account_info(),
+        ctx.accounts.mint.to_account_info(),
         ctx.accounts.mint.decimals,
+        ctx.accounts.member_token.to_account_info(),
+        amount,
     )?;
     emit_cpi!(PayClaimed {
         community: ctx.accounts.community.key(),
