@@ -779,3 +779,48 @@ async fn keepers_push_pay_only_to_opted_in_members_own_accounts() {
         ProtocolError::TooManyItemsPerCall,
     );
 }
+
+/// A worker may skip an item it cannot judge: no vote, and the item's place goes to
+/// another worker in the next round.
+#[tokio::test]
+async fn a_skipped_item_is_no_vote_and_returns_to_the_pool() {
+    use ale_protocol::state::SKIP_LABEL;
+    let mut p = params(3);
+    p.consensus.max_votes = 3;
+    let mut pool = Pool::new(p, 4).await;
+    let (batch, b) = pool.post(1).await;
+    let salt = [4u8; 32];
+    for m in 0..3 {
+        pool.take(m, batch, &b, 0).await.unwrap();
+        let label = if m == 2 { SKIP_LABEL } else { 0 };
+        pool.commit(m, batch, 0, &[label], salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    for m in 0..3 {
+        let label = if m == 2 { SKIP_LABEL } else { 0 };
+        pool.reveal(m, batch, &b, 0, &[label], salt).await.unwrap();
+    }
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    assert_eq!(pool.settle(batch, &b, 0, 16).await.unwrap().decided, 0);
+    // Round 1: the skipped place is open again, for member 3.
+    pool.take(3, batch, &b, 1).await.unwrap();
+    pool.commit(3, batch, 1, &[0], salt).await.unwrap();
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(1).unwrap())
+        .await;
+    pool.reveal(3, batch, &b, 1, &[0], salt).await.unwrap();
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(1).unwrap())
+        .await;
+    assert_eq!(pool.settle(batch, &b, 0, 16).await.unwrap().decided, 1);
+    let done: Vec<u32> = pool.entries().await.iter().map(|e| e.tasks_done).collect();
+    assert_eq!(done, vec![1, 1, 0, 1]);
+}

@@ -13,6 +13,10 @@ pub const ITEM_REFUNDED: u8 = 4;
 /// The vote cap was reached below the threshold: refundable after the deadline.
 pub const ITEM_UNRESOLVED: u8 = 5;
 
+/// The label a worker reveals for an item it cannot judge: no vote; the reservation
+/// lapses with the round like an unrevealed one (a deposit is forfeited).
+pub const SKIP_LABEL: u8 = u8::MAX;
+
 /// Item flag: a gold item whose answer was revealed and scored its voters.
 pub const ITEM_GOLD_SCORED: u8 = 1 << 0;
 

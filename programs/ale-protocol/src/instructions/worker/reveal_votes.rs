@@ -7,7 +7,7 @@ use crate::events::VotesRevealed;
 use crate::seeds;
 use crate::state::{
     item_states_mut, ledger_entries, Batch, Community, ItemTable, Ledger, Ticket, VoteSlot,
-    WeightRule, MAX_VOTES_PER_ITEM,
+    WeightRule, MAX_VOTES_PER_ITEM, SKIP_LABEL,
 };
 
 /// The worker reveals its labels and salt in the round's reveal window. Each label is
@@ -57,7 +57,9 @@ impl RevealVotes<'_> {
             ProtocolError::RevealMismatch
         );
         require!(
-            labels.iter().all(|&l| l < self.community.num_classes),
+            labels
+                .iter()
+                .all(|&l| l < self.community.num_classes || l == SKIP_LABEL),
             ProtocolError::WrongLabel
         );
         Ok(())
@@ -98,7 +100,8 @@ pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) 
     {
         let item = &mut states[index as usize];
         // A ticket reserved this slot; an item decided or refunded since takes no vote.
-        if !item.is_votable()
+        if label == SKIP_LABEL
+            || !item.is_votable()
             || item.vote_count as usize >= MAX_VOTES_PER_ITEM
             || item.has_voter(member)
         {
