@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod embedded;
 pub mod events;
+pub mod market;
 pub mod merkle;
 pub mod pda;
 pub mod protocol;
