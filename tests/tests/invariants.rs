@@ -1,0 +1,304 @@
+//! Random sequences of real instructions (tickets, commits, reveals, clock moves,
+//! settlement in random chunks, cancels, refunds, claims) sent through the runtime,
+//! with PROTOCOL.md's invariants checked after every step, and every refused
+//! instruction checked to have changed nothing. CI runs a few cases; set
+//! ALE_INVARIANT_CASES for a longer run.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ale_client::{pda, protocol as ix};
+use ale_protocol::state::{
+    item_states_mut, ledger_entries, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED,
+};
+use ale_tests::pool::{params, Pool};
+use ale_tests::snapshot;
+use anchor_lang::prelude::Pubkey;
+use proptest::prelude::*;
+use solana_sdk::signature::Signer;
+
+const MEMBERS: usize = 5;
+const ITEMS: u32 = 6;
+
+#[derive(Clone, Debug)]
+enum Op {
+    Take(usize),
+    Commit(usize, u8),
+    Reveal(usize),
+    NextPhase,
+    Settle(u32),
+    Cancel(u32, u32),
+    Refund(u32),
+    Claim(usize),
+    /// Every member takes, commits or reveals (the common case of a busy round).
+    Everyone(u8, u8),
+    /// A whole round: everyone takes and commits, the members in the mask reveal,
+    /// and the round is settled in chunks.
+    Round(u8, u8, u32),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (0..MEMBERS).prop_map(Op::Take),
+        3 => (0..MEMBERS, any::<u8>()).prop_map(|(m, bits)| Op::Commit(m, bits)),
+        3 => (0..MEMBERS).prop_map(Op::Reveal),
+        2 => Just(Op::NextPhase),
+        2 => (1..=16u32).prop_map(Op::Settle),
+        1 => (0..ITEMS, 1..=3u32).prop_map(|(f, c)| Op::Cancel(f, c)),
+        1 => (1..=4u32).prop_map(Op::Refund),
+        1 => (0..MEMBERS).prop_map(Op::Claim),
+        4 => (0..3u8, any::<u8>()).prop_map(|(step, bits)| Op::Everyone(step, bits)),
+        4 => (any::<u8>(), any::<u8>(), 1..=16u32).prop_map(|(b, m, c)| Op::Round(b, m, c)),
+    ]
+}
+
+static CASES: AtomicUsize = AtomicUsize::new(0);
+static STEPS: AtomicUsize = AtomicUsize::new(0);
+static REFUSED: AtomicUsize = AtomicUsize::new(0);
+static DECIDED: AtomicUsize = AtomicUsize::new(0);
+static CLAIMED: AtomicUsize = AtomicUsize::new(0);
+
+/// A member's ticket as its client keeps it.
+struct Ballot {
+    round: u32,
+    items: Vec<u32>,
+    labels: Vec<u8>,
+}
+
+async fn check_invariants(pool: &mut Pool, batch: Pubkey) {
+    let b = pool.env.batch(batch).await;
+    let vault = pool.env.rt.token_balance(b.vault).await;
+    // 1. Conservation per escrow.
+    assert_eq!(
+        b.deposited as u128,
+        b.credited as u128 + b.fees_paid as u128 + b.refunded as u128 + vault as u128
+    );
+    // Fees went to the treasury and the creator, nowhere else.
+    let fees = pool.env.rt.token_balance(pool.treasury_token).await
+        + pool.env.rt.token_balance(pool.creator_token).await;
+    assert_eq!(fees, b.fees_paid);
+    // 2. Credited pay is in the community vault until claimed: no double credit or claim.
+    let ledger = pool
+        .env
+        .rt
+        .account(pda::ledger(&pool.community))
+        .await
+        .unwrap()
+        .data;
+    let entries = ledger_entries(&ledger).unwrap()[..MEMBERS].to_vec();
+    let owed: u64 = entries.iter().map(|e| e.claimable[0]).sum();
+    let community_vault = pool.env.rt.token_balance(b.community_vault).await;
+    assert_eq!(community_vault, owed);
+    // 6. Reputation: the community's total is its members' sum; it only grows.
+    let community = pool.env.community(pool.community).await;
+    assert_eq!(
+        community.total_reputation,
+        entries.iter().map(|e| e.reputation).sum::<u64>()
+    );
+    // Item states agree with the batch's counters; no member votes twice on an item.
+    let mut table = pool.env.rt.account(b.item_table).await.unwrap().data;
+    let items = item_states_mut(&mut table).unwrap();
+    let count = |status| items.iter().filter(|i| i.status == status).count() as u32;
+    assert_eq!(count(ITEM_DECIDED), b.items_decided);
+    assert_eq!(count(ITEM_CANCELLED), b.items_cancelled);
+    assert_eq!(count(ITEM_REFUNDED), b.items_refunded);
+    for item in items.iter() {
+        let voters: Vec<u32> = item.votes[..item.vote_count as usize]
+            .iter()
+            .map(|v| v.member)
+            .collect();
+        let mut unique = voters.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            voters.len(),
+            "a member voted twice on an item"
+        );
+        assert!(item.reserved >= item.vote_count);
+    }
+}
+
+async fn run(ops: Vec<Op>) {
+    let mut pool = Pool::new(params(3), MEMBERS).await;
+    let (batch, b) = pool.post(ITEMS).await;
+    let poster = pool.poster.wallet.insecure_clone();
+    let usd = pool.env.usd;
+    let mut claim_accounts = Vec::new();
+    for m in 0..MEMBERS {
+        let owner = pool.members[m].pubkey();
+        claim_accounts.push(pool.env.rt.create_token_account(&usd, &owner).await);
+    }
+    let mut ballots: HashMap<usize, Ballot> = HashMap::new();
+    let salt = [3u8; 32];
+    let watched = [
+        batch,
+        b.item_table,
+        b.vault,
+        pda::ledger(&pool.community),
+        b.community_vault,
+    ];
+    let expanded = ops.into_iter().flat_map(|op| match op {
+        Op::Everyone(step, bits) => (0..MEMBERS)
+            .map(|m| match step {
+                0 => Op::Take(m),
+                1 => Op::Commit(m, bits.rotate_left(m as u32)),
+                _ => Op::Reveal(m),
+            })
+            .collect(),
+        Op::Round(bits, mask, chunk) => {
+            let mut ops: Vec<Op> = (0..MEMBERS).map(Op::Take).collect();
+            ops.extend((0..MEMBERS).map(|m| Op::Commit(m, bits.rotate_left(m as u32))));
+            ops.push(Op::NextPhase);
+            ops.extend(
+                (0..MEMBERS)
+                    .filter(|m| mask & (1 << m) != 0)
+                    .map(Op::Reveal),
+            );
+            ops.push(Op::NextPhase);
+            ops.extend((0..ITEMS.div_ceil(chunk) + 1).map(|_| Op::Settle(chunk)));
+            ops
+        }
+        other => vec![other],
+    });
+    for op in expanded {
+        let now = pool.env.rt.now().await;
+        let state = pool.env.batch(batch).await;
+        let round = match state.phase_at(now).unwrap() {
+            ale_protocol::state::Phase::Commit { round }
+            | ale_protocol::state::Phase::Reveal { round } => round,
+        };
+        let before = snapshot(&mut pool.env.rt, &watched).await;
+        let result = match op {
+            Op::Take(m) => match pool.take(m, batch, &b, round).await {
+                Ok(items) => {
+                    ballots.insert(
+                        m,
+                        Ballot {
+                            round,
+                            labels: vec![0; items.len()],
+                            items,
+                        },
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
+            Op::Commit(m, bits) => match ballots.get_mut(&m) {
+                Some(ballot) => {
+                    ballot.labels = (0..ballot.items.len())
+                        .map(|i| (bits >> (i % 8)) & 1)
+                        .collect();
+                    let (r, labels) = (ballot.round, ballot.labels.clone());
+                    pool.commit(m, batch, r, &labels, salt).await
+                }
+                None => continue,
+            },
+            Op::Reveal(m) => match ballots.get(&m) {
+                Some(ballot) => {
+                    let (r, labels) = (ballot.round, ballot.labels.clone());
+                    let result = pool.reveal(m, batch, &b, r, &labels, salt).await;
+                    if result.is_ok() {
+                        ballots.remove(&m);
+                    }
+                    result
+                }
+                None => continue,
+            },
+            Op::NextPhase => {
+                let next = match state.phase_at(now).unwrap() {
+                    ale_protocol::state::Phase::Commit { round } => {
+                        state.commit_end(round).unwrap()
+                    }
+                    ale_protocol::state::Phase::Reveal { round } => {
+                        state.reveal_end(round).unwrap()
+                    }
+                };
+                pool.env.rt.warp_to_timestamp(next).await;
+                Ok(())
+            }
+            Op::Settle(chunk) => pool
+                .settle(batch, &b, state.settle_cursor, chunk)
+                .await
+                .map(|_| ()),
+            Op::Cancel(first, count) => {
+                let count = count.min(ITEMS - first);
+                pool.env
+                    .rt
+                    .send(&[ix::cancel_items(batch, &b, first, count)], &[&poster])
+                    .await
+            }
+            Op::Refund(chunk) => {
+                pool.env
+                    .rt
+                    .send(&[ix::refund_expired(batch, &b, chunk)], &[])
+                    .await
+            }
+            Op::Everyone(..) | Op::Round(..) => unreachable!("expanded above"),
+            Op::Claim(m) => {
+                let member = pool.members[m].insecure_clone();
+                let claim = ix::claim_pay(
+                    member.pubkey(),
+                    pool.community,
+                    usd,
+                    claim_accounts[m],
+                    spl_token_interface::ID,
+                );
+                let result = pool.env.rt.send(&[claim], &[&member]).await;
+                if result.is_ok() {
+                    CLAIMED.fetch_add(1, Ordering::Relaxed);
+                }
+                result
+            }
+        };
+        if result.is_err() {
+            // A refused instruction changes nothing.
+            assert_eq!(
+                snapshot(&mut pool.env.rt, &watched).await,
+                before,
+                "refused op changed state"
+            );
+            REFUSED.fetch_add(1, Ordering::Relaxed);
+        }
+        STEPS.fetch_add(1, Ordering::Relaxed);
+        check_invariants(&mut pool, batch).await;
+    }
+    let end = pool.env.batch(batch).await;
+    DECIDED.fetch_add(end.items_decided as usize, Ordering::Relaxed);
+    CASES.fetch_add(1, Ordering::Relaxed);
+}
+
+fn cases() -> u32 {
+    std::env::var("ALE_INVARIANT_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(24)
+}
+
+#[test]
+fn invariants_hold_under_random_instruction_sequences() {
+    let config = ProptestConfig {
+        cases: cases(),
+        max_shrink_iters: 64,
+        ..ProptestConfig::default()
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runner
+        .run(&proptest::collection::vec(op(), 10..60), |ops| {
+            runtime.block_on(run(ops));
+            Ok(())
+        })
+        .unwrap();
+    println!(
+        "invariants: {} cases, {} steps, {} refused instructions, {} items decided, {} claims",
+        CASES.load(Ordering::Relaxed),
+        STEPS.load(Ordering::Relaxed),
+        REFUSED.load(Ordering::Relaxed),
+        DECIDED.load(Ordering::Relaxed),
+        CLAIMED.load(Ordering::Relaxed)
+    );
+}
