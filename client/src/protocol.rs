@@ -33,6 +33,16 @@ pub fn default_consensus() -> ConsensusParams {
     }
 }
 
+/// The signer, its community, membership and the community's ledger.
+fn member_seat(member: Pubkey, community: Pubkey) -> accounts::MemberSeat {
+    accounts::MemberSeat {
+        member,
+        community,
+        membership: pda::membership(&community, &member),
+        ledger: pda::ledger(&community),
+    }
+}
+
 fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
         program_id: ale_protocol::ID,
@@ -407,10 +417,7 @@ pub fn claim_pay(
 ) -> Instruction {
     build(
         accounts::ClaimPay {
-            member,
-            community,
-            membership: pda::membership(&community, &member),
-            ledger: pda::ledger(&community),
+            seat: member_seat(member, community),
             mint,
             community_vault: pda::community_vault(&community, &mint),
             member_token,
@@ -478,11 +485,8 @@ pub fn claim_community_reward(
 ) -> Instruction {
     build(
         accounts::ClaimCommunityReward {
-            member,
+            seat: member_seat(member, community),
             config: pda::protocol_config(),
-            community,
-            membership: pda::membership(&community, &member),
-            ledger: pda::ledger(&community),
             stake_account: pda::stake_account(&member),
             ale_mint: pda::ale_mint(),
             rewards_vault: pda::community_rewards(&community),
@@ -513,10 +517,7 @@ pub fn reveal_gold(batch_address: Pubkey, batch: &Batch, reveals: Vec<GoldReveal
 pub fn set_push_payouts(member: Pubkey, community: Pubkey, enabled: bool) -> Instruction {
     build(
         accounts::SetPushPayouts {
-            member,
-            community,
-            membership: pda::membership(&community, &member),
-            ledger: pda::ledger(&community),
+            seat: member_seat(member, community),
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },
@@ -556,11 +557,8 @@ pub fn push_payouts(
 pub fn claim_deposits(member: Pubkey, community: Pubkey, member_token: Pubkey) -> Instruction {
     build(
         accounts::ClaimDeposits {
-            member,
+            seat: member_seat(member, community),
             config: pda::protocol_config(),
-            community,
-            membership: pda::membership(&community, &member),
-            ledger: pda::ledger(&community),
             ale_mint: pda::ale_mint(),
             rewards_vault: pda::community_rewards(&community),
             member_token,

@@ -3,8 +3,9 @@ use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::error::ProtocolError;
 use crate::events::CommunityRewardClaimed;
+use crate::seat::*;
 use crate::seeds;
-use crate::state::{ledger_entries_mut, Community, Ledger, Membership, ProtocolConfig};
+use crate::state::{Community, ProtocolConfig};
 
 /// A member claims its bucket-B rewards (ALE, pro rata to reputation). They are paid
 /// only if the member's stake in ale-staking has been active since the start of its
@@ -14,28 +15,19 @@ use crate::state::{ledger_entries_mut, Community, Ledger, Membership, ProtocolCo
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ClaimCommunityReward<'info> {
-    pub member: Signer<'info>,
+    pub seat: MemberSeat<'info>,
     #[account(seeds = [seeds::PROTOCOL_CONFIG], bump = config.bump)]
     pub config: Box<Account<'info, ProtocolConfig>>,
-    #[account(mut, seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()], bump = community.bump)]
-    pub community: Box<Account<'info, Community>>,
-    #[account(
-        seeds = [seeds::MEMBERSHIP, community.key().as_ref(), member.key().as_ref()],
-        bump = membership.bump
-    )]
-    pub membership: Box<Account<'info, Membership>>,
-    #[account(mut, address = community.ledger @ ProtocolError::WrongLedger)]
-    pub ledger: AccountLoader<'info, Ledger>,
     /// The member's stake account in ale-staking.
     #[account(
-        seeds = [ale_staking::seeds::STAKE, member.key().as_ref()],
+        seeds = [ale_staking::seeds::STAKE, seat.member.key().as_ref()],
         bump = stake_account.bump,
         seeds::program = ale_staking::ID
     )]
     pub stake_account: Box<Account<'info, ale_staking::state::StakeAccount>>,
     #[account(address = config.ale_mint @ ProtocolError::WrongMint)]
     pub ale_mint: Box<Account<'info, Mint>>,
-    #[account(mut, seeds = [seeds::COMMUNITY_REWARDS, community.key().as_ref()], bump)]
+    #[account(mut, seeds = [seeds::COMMUNITY_REWARDS, seat.community.key().as_ref()], bump)]
     pub rewards_vault: Box<Account<'info, TokenAccount>>,
     #[account(mut)]
     pub member_token: Box<Account<'info, TokenAccount>>,
@@ -46,7 +38,7 @@ impl ClaimCommunityReward<'_> {
     pub fn validate(&self) -> Result<()> {
         require_keys_eq!(
             self.member_token.owner,
-            self.member.key(),
+            self.seat.member.key(),
             ProtocolError::WrongTokenOwner
         );
         require_keys_eq!(
@@ -62,29 +54,25 @@ impl ClaimCommunityReward<'_> {
 pub fn claim_community_reward(ctx: Context<ClaimCommunityReward>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let stake = &ctx.accounts.stake_account;
-    let (amount, eligible) = {
-        let info = ctx.accounts.ledger.to_account_info();
-        let mut data = info.try_borrow_mut_data()?;
-        let entry = ledger_entries_mut(&mut data)?
-            .get_mut(ctx.accounts.membership.index as usize)
-            .ok_or(ProtocolError::WrongMemberIndex)?;
-        entry.accrue_rewards(ctx.accounts.community.reward_per_reputation)?;
+    let per_reputation = ctx.accounts.seat.community.reward_per_reputation;
+    let (amount, eligible) = ctx.accounts.seat.with_entry(|entry| {
+        entry.accrue_rewards(per_reputation)?;
         let amount = entry.ale_reward_claimable;
         require!(amount > 0, ProtocolError::NothingToClaim);
         let eligible = stake.active_amount > 0 && stake.active_since <= entry.reward_window_start;
         entry.ale_reward_claimable = 0;
         entry.reward_window_start = now;
-        (amount, eligible)
-    };
+        Ok((amount, eligible))
+    })?;
 
-    let community = &mut ctx.accounts.community;
+    let community = &mut ctx.accounts.seat.community;
     if eligible {
         community.rewards_claimed = community
             .rewards_claimed
             .checked_add(amount)
             .ok_or(ProtocolError::MathOverflow)?;
         Community::pay_from_vault(
-            &ctx.accounts.community,
+            &ctx.accounts.seat.community,
             ctx.accounts.token_program.key(),
             ctx.accounts.rewards_vault.to_account_info(),
             ctx.accounts.ale_mint.to_account_info(),
@@ -99,8 +87,8 @@ pub fn claim_community_reward(ctx: Context<ClaimCommunityReward>) -> Result<()> 
             .ok_or(ProtocolError::MathOverflow)?;
     }
     emit_cpi!(CommunityRewardClaimed {
-        community: ctx.accounts.community.key(),
-        member: ctx.accounts.member.key(),
+        community: ctx.accounts.seat.community.key(),
+        member: ctx.accounts.seat.member.key(),
         amount,
         forfeited: !eligible,
     });

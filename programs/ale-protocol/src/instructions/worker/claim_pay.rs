@@ -3,29 +3,21 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::ProtocolError;
 use crate::events::PayClaimed;
+use crate::seat::*;
 use crate::seeds;
-use crate::state::{ledger_entries_mut, Community, Ledger, Membership};
+use crate::state::Community;
 
 /// A member claims its credited pay in one mint: the balance is zeroed in the same
 /// instruction that moves it, to a token account the member owns.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ClaimPay<'info> {
-    pub member: Signer<'info>,
-    #[account(seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()], bump = community.bump)]
-    pub community: Box<Account<'info, Community>>,
-    #[account(
-        seeds = [seeds::MEMBERSHIP, community.key().as_ref(), member.key().as_ref()],
-        bump = membership.bump
-    )]
-    pub membership: Box<Account<'info, Membership>>,
-    #[account(mut, address = community.ledger @ ProtocolError::WrongLedger)]
-    pub ledger: AccountLoader<'info, Ledger>,
+    pub seat: MemberSeat<'info>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
         mut,
-        seeds = [seeds::COMMUNITY_VAULT, community.key().as_ref(), mint.key().as_ref()],
+        seeds = [seeds::COMMUNITY_VAULT, seat.community.key().as_ref(), mint.key().as_ref()],
         bump
     )]
     pub community_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -38,7 +30,7 @@ impl ClaimPay<'_> {
     pub fn validate(&self) -> Result<()> {
         require_keys_eq!(
             self.member_token.owner,
-            self.member.key(),
+            self.seat.member.key(),
             ProtocolError::WrongTokenOwner
         );
         require_keys_eq!(
@@ -47,7 +39,7 @@ impl ClaimPay<'_> {
             ProtocolError::WrongMint
         );
         require!(
-            self.community.mints.contains(&self.mint.key()),
+            self.seat.community.mints.contains(&self.mint.key()),
             ProtocolError::WrongMint
         );
         Ok(())
@@ -56,24 +48,19 @@ impl ClaimPay<'_> {
 
 #[access_control(ctx.accounts.validate())]
 pub fn claim_pay(ctx: Context<ClaimPay>) -> Result<()> {
-    let community = &ctx.accounts.community;
+    let community = &ctx.accounts.seat.community;
     let mint = ctx.accounts.mint.key();
     let slot = community
         .mints
         .iter()
         .position(|m| *m == mint)
         .ok_or(ProtocolError::WrongMint)?;
-    let amount = {
-        let info = ctx.accounts.ledger.to_account_info();
-        let mut data = info.try_borrow_mut_data()?;
-        let entry = ledger_entries_mut(&mut data)?
-            .get_mut(ctx.accounts.membership.index as usize)
-            .ok_or(ProtocolError::WrongMemberIndex)?;
+    let amount = ctx.accounts.seat.with_entry(|entry| {
         let amount = entry.claimable[slot];
         require!(amount > 0, ProtocolError::NothingToClaim);
         entry.claimable[slot] = 0;
-        amount
-    };
+        Ok(amount)
+    })?;
     Community::pay_from_vault(
         community,
         ctx.accounts.token_program.key(),
@@ -84,8 +71,8 @@ pub fn claim_pay(ctx: Context<ClaimPay>) -> Result<()> {
         amount,
     )?;
     emit_cpi!(PayClaimed {
-        community: ctx.accounts.community.key(),
-        member: ctx.accounts.member.key(),
+        community: ctx.accounts.seat.community.key(),
+        member: ctx.accounts.seat.member.key(),
         mint,
         amount,
     });
