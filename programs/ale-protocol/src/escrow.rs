@@ -42,6 +42,23 @@ impl<'info> BatchEscrow<'info> {
         f(&[seeds])
     }
 
+    /// Returns the full price of `items` items to the poster and records it as refunded
+    /// escrow; the amount paid back.
+    pub fn return_items(&mut self, items: u32) -> Result<u64> {
+        let amount = self
+            .batch
+            .price_per_item
+            .checked_mul(items as u64)
+            .ok_or(ProtocolError::MathOverflow)?;
+        self.refund(amount)?;
+        self.batch.refunded = self
+            .batch
+            .refunded
+            .checked_add(amount)
+            .ok_or(ProtocolError::MathOverflow)?;
+        Ok(amount)
+    }
+
     /// Pays `amount` from the vault to the poster's refund account.
     pub fn refund(&self, amount: u64) -> Result<()> {
         self.pay(&self.refund_account.to_account_info(), amount)

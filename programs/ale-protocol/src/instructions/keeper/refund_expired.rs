@@ -90,22 +90,12 @@ pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()>
         .checked_add(deposits_forfeited)
         .ok_or(ProtocolError::MathOverflow)?;
     let escrow = &mut ctx.accounts.escrow;
-    let amount = escrow
-        .batch
-        .price_per_item
-        .checked_mul(refunded_items as u64)
-        .ok_or(ProtocolError::MathOverflow)?;
-    escrow.refund(amount)?;
-
+    let amount = escrow.return_items(refunded_items)?;
     let batch = &mut escrow.batch;
     batch.refund_cursor = end;
     batch.items_refunded = batch
         .items_refunded
         .checked_add(refunded_items)
-        .ok_or(ProtocolError::MathOverflow)?;
-    batch.refunded = batch
-        .refunded
-        .checked_add(amount)
         .ok_or(ProtocolError::MathOverflow)?;
     let requester = &mut escrow.requester;
     requester.items_refunded = requester

@@ -50,22 +50,11 @@ pub fn cancel_items(ctx: Context<CancelItems>, first: u32, count: u32) -> Result
     }
     require!(cancelled > 0, ProtocolError::NothingToCancel);
     let escrow = &mut ctx.accounts.escrow;
-    let amount = escrow
-        .batch
-        .price_per_item
-        .checked_mul(cancelled as u64)
-        .ok_or(ProtocolError::MathOverflow)?;
-
-    escrow.refund(amount)?;
-
+    let amount = escrow.return_items(cancelled)?;
     let batch = &mut escrow.batch;
     batch.items_cancelled = batch
         .items_cancelled
         .checked_add(cancelled)
-        .ok_or(ProtocolError::MathOverflow)?;
-    batch.refunded = batch
-        .refunded
-        .checked_add(amount)
         .ok_or(ProtocolError::MathOverflow)?;
     let requester = &mut escrow.requester;
     requester.items_cancelled = requester
