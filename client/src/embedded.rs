@@ -21,6 +21,7 @@ use spl_token_2022_interface as token_2022;
 use spl_token_interface::state::{Account as SplAccount, Mint as SplMint};
 
 use crate::events::RawEvent;
+use crate::transport::{ClientError, Transport};
 
 pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
 
@@ -346,6 +347,34 @@ impl EmbeddedRuntime {
         )
         .expect("transfer");
         self.send(&[ix], &[owner]).await
+    }
+}
+
+impl Transport for EmbeddedRuntime {
+    fn fee_payer(&self) -> Pubkey {
+        self.context.payer.pubkey()
+    }
+
+    async fn send_transaction(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxOutcome, ClientError> {
+        self.send_with_events(ixs, signers)
+            .await
+            .map_err(|e| ClientError::from_transaction(e, ixs))
+    }
+
+    async fn get_account(&mut self, address: Pubkey) -> Result<Option<Account>, ClientError> {
+        Ok(self.account(address).await)
+    }
+
+    async fn unix_timestamp(&mut self) -> Result<i64, ClientError> {
+        Ok(self.now().await)
+    }
+
+    async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError> {
+        Ok(self.rent_for(bytes).await)
     }
 }
 

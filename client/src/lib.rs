@@ -8,7 +8,11 @@ pub mod market;
 pub mod merkle;
 pub mod pda;
 pub mod protocol;
+pub mod rpc;
 pub mod sim;
 pub mod staking;
+pub mod transport;
 
 pub use embedded::{EmbeddedRuntime, TxOutcome};
+pub use rpc::RpcTransport;
+pub use transport::{ClientError, Transport};

@@ -1,0 +1,248 @@
+//! One interface to a Solana cluster, two implementations: the embedded in-process
+//! runtime (`EmbeddedRuntime`) and any RPC URL (`RpcTransport`). Every actor of the
+//! client (poster, worker, staker, creator, operator, keeper) is written against
+//! `Transport`, so the code the tests run is the code that talks to devnet.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::AccountDeserialize;
+use solana_sdk::account::Account;
+use solana_sdk::instruction::{Instruction, InstructionError};
+use solana_sdk::program_pack::Pack;
+use solana_sdk::signature::Keypair;
+use solana_sdk::transaction::TransactionError;
+use spl_token_interface::state::Account as SplAccount;
+
+use crate::TxOutcome;
+
+/// What a transport answers when something goes wrong. Program errors come back by
+/// name (from the committed IDL, or Anchor's own codes), not as raw numbers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    #[error("{program} refused instruction {instruction}: {name} ({code}): {message}")]
+    Program {
+        program: &'static str,
+        instruction: u8,
+        code: u32,
+        name: &'static str,
+        message: &'static str,
+    },
+    #[error("transaction refused: {0}")]
+    Transaction(TransactionError),
+    /// The cluster could not be reached or did not answer in time: worth a retry.
+    #[error("cluster unreachable: {0}")]
+    Unreachable(String),
+    #[error("account {address}: {what}")]
+    Account { address: Pubkey, what: String },
+}
+
+impl ClientError {
+    /// Names a transaction error: a custom code of one of our programs or of Anchor
+    /// becomes `Program`; anything else stays a `TransactionError`.
+    pub fn from_transaction(err: TransactionError, ixs: &[Instruction]) -> Self {
+        let TransactionError::InstructionError(index, InstructionError::Custom(code)) = err else {
+            return Self::Transaction(err);
+        };
+        let program = ixs.get(index as usize).map(|ix| ix.program_id);
+        match program.and_then(|p| named_error(&p, code)) {
+            Some((program, name, message)) => Self::Program {
+                program,
+                instruction: index,
+                code,
+                name,
+                message,
+            },
+            None => Self::Transaction(err),
+        }
+    }
+
+    /// The program error's name, if this is one.
+    pub fn error_name(&self) -> Option<&'static str> {
+        match self {
+            Self::Program { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Whether sending again later may succeed: the cluster was unreachable, the
+    /// blockhash expired, or the transaction was already being processed.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Unreachable(_)
+                | Self::Transaction(
+                    TransactionError::BlockhashNotFound | TransactionError::AlreadyProcessed
+                )
+        )
+    }
+
+    pub fn account(address: Pubkey, what: impl ToString) -> Self {
+        Self::Account {
+            address,
+            what: what.to_string(),
+        }
+    }
+}
+
+/// (program name, error name, message) for `code` raised by `program`.
+pub fn named_error(
+    program: &Pubkey,
+    code: u32,
+) -> Option<(&'static str, &'static str, &'static str)> {
+    let program_name = if *program == ale_protocol::ID {
+        "ale_protocol"
+    } else if *program == ale_staking::ID {
+        "ale_staking"
+    } else {
+        return None;
+    };
+    if code < anchor_lang::error::ERROR_CODE_OFFSET {
+        let (name, message) = framework_errors().get(&code)?;
+        return Some((program_name, name, message));
+    }
+    let (name, message) = program_errors().get(&(program_name, code))?;
+    Some((program_name, name, message))
+}
+
+type ErrorTable<K> = HashMap<K, (&'static str, &'static str)>;
+
+/// The programs' own errors, read from the committed IDL (which a CI check keeps
+/// equal to the programs).
+fn program_errors() -> &'static ErrorTable<(&'static str, u32)> {
+    static TABLE: OnceLock<ErrorTable<(&'static str, u32)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let idls = [
+            ("ale_protocol", include_str!("../../app-idl/ale_protocol.json")),
+            ("ale_staking", include_str!("../../app-idl/ale_staking.json")),
+        ];
+        let mut table = HashMap::new();
+        for (program, json) in idls {
+            let idl: anchor_lang_idl::types::Idl =
+                serde_json::from_str(json).expect("the committed IDL parses");
+            for e in idl.errors {
+                let name: &'static str = Box::leak(e.name.into_boxed_str());
+                let message: &'static str = Box::leak(e.msg.unwrap_or_default().into_boxed_str());
+                table.insert((program, e.code), (name, message));
+            }
+        }
+        table
+    })
+}
+
+/// Anchor's framework errors that account validation raises.
+fn framework_errors() -> &'static ErrorTable<u32> {
+    use anchor_lang::error::ErrorCode as E;
+    static TABLE: OnceLock<ErrorTable<u32>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let codes = [
+            E::InstructionMissing,
+            E::InstructionFallbackNotFound,
+            E::InstructionDidNotDeserialize,
+            E::ConstraintMut,
+            E::ConstraintHasOne,
+            E::ConstraintSigner,
+            E::ConstraintRaw,
+            E::ConstraintOwner,
+            E::ConstraintRentExempt,
+            E::ConstraintSeeds,
+            E::ConstraintExecutable,
+            E::ConstraintAddress,
+            E::ConstraintZero,
+            E::ConstraintTokenMint,
+            E::ConstraintTokenOwner,
+            E::ConstraintSpace,
+            E::ConstraintTokenTokenProgram,
+            E::ConstraintMintTokenProgram,
+            E::ConstraintDuplicateMutableAccount,
+            E::RequireViolated,
+            E::AccountDiscriminatorAlreadySet,
+            E::AccountDiscriminatorNotFound,
+            E::AccountDiscriminatorMismatch,
+            E::AccountDidNotDeserialize,
+            E::AccountNotEnoughKeys,
+            E::AccountNotMutable,
+            E::AccountOwnedByWrongProgram,
+            E::InvalidProgramId,
+            E::InvalidProgramExecutable,
+            E::AccountNotSigner,
+            E::AccountNotSystemOwned,
+            E::AccountNotInitialized,
+            E::AccountSysvarMismatch,
+            E::InvalidNumericConversion,
+        ];
+        codes
+            .into_iter()
+            .map(|e| {
+                let name: &'static str = Box::leak(e.name().into_boxed_str());
+                let message: &'static str = Box::leak(e.to_string().into_boxed_str());
+                (u32::from(e), (name, message))
+            })
+            .collect()
+    })
+}
+
+/// A Solana cluster as the client sees it. Fees: the first signer pays when there is
+/// one (a worker pays for its own votes); otherwise the transport's own wallet does.
+#[allow(async_fn_in_trait)] // the client runs on one task; no caller needs `Send` bounds
+pub trait Transport {
+    /// The wallet that pays for transactions no signer pays for (a keeper's cranks).
+    fn fee_payer(&self) -> Pubkey;
+
+    /// Signs, sends and confirms one transaction; returns the events it emitted.
+    async fn send_transaction(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxOutcome, ClientError>;
+
+    async fn get_account(&mut self, address: Pubkey) -> Result<Option<Account>, ClientError>;
+
+    /// The cluster clock's unix timestamp.
+    async fn unix_timestamp(&mut self) -> Result<i64, ClientError>;
+
+    async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError>;
+
+    /// An Anchor account (borsh, or zero-copy read by value).
+    async fn read<T: AccountDeserialize>(&mut self, address: Pubkey) -> Result<T, ClientError> {
+        let account = self
+            .get_account(address)
+            .await?
+            .ok_or_else(|| ClientError::account(address, "does not exist"))?;
+        T::try_deserialize(&mut account.data.as_slice())
+            .map_err(|e| ClientError::account(address, e))
+    }
+
+    /// An Anchor account, or `None` where there is none.
+    async fn read_optional<T: AccountDeserialize>(
+        &mut self,
+        address: Pubkey,
+    ) -> Result<Option<T>, ClientError> {
+        match self.get_account(address).await? {
+            None => Ok(None),
+            Some(account) => T::try_deserialize(&mut account.data.as_slice())
+                .map(Some)
+                .map_err(|e| ClientError::account(address, e)),
+        }
+    }
+
+    /// The raw data of an account that must exist (zero-copy tables).
+    async fn data(&mut self, address: Pubkey) -> Result<Vec<u8>, ClientError> {
+        Ok(self
+            .get_account(address)
+            .await?
+            .ok_or_else(|| ClientError::account(address, "does not exist"))?
+            .data)
+    }
+
+    /// Balance of a token account (SPL Token or Token-2022); 0 if there is none.
+    async fn token_balance(&mut self, token_account: Pubkey) -> Result<u64, ClientError> {
+        match self.get_account(token_account).await? {
+            None => Ok(0),
+            Some(a) => SplAccount::unpack(a.data.get(..SplAccount::LEN).unwrap_or_default())
+                .map(|t| t.amount)
+                .map_err(|e| ClientError::account(token_account, e)),
+        }
+    }
+}
