@@ -4,14 +4,17 @@
 pub mod demo;
 pub mod embedded;
 pub mod events;
+pub mod keeper;
 pub mod market;
 pub mod merkle;
+pub mod meter;
 pub mod pda;
 pub mod protocol;
 pub mod rpc;
 pub mod sim;
 pub mod staking;
 pub mod transport;
+pub mod worker;
 
 pub use embedded::{EmbeddedRuntime, TxOutcome};
 pub use rpc::RpcTransport;

@@ -34,6 +34,9 @@ pub enum ClientError {
     /// The cluster could not be reached or did not answer in time: worth a retry.
     #[error("cluster unreachable: {0}")]
     Unreachable(String),
+    /// An account read back does not add up (an arithmetic or layout error).
+    #[error("inconsistent state: {0}")]
+    State(String),
     #[error("account {address}: {what}")]
     Account { address: Pubkey, what: String },
 }

@@ -1,0 +1,379 @@
+//! The keeper: finds the permissionless work the market needs and sends it as bounded
+//! cranks. Inflation is cranked once per staking epoch; for every batch, rounds are
+//! settled once their reveal window ends, unrevealed tickets are closed, items left at
+//! the deadline are refunded and finished batches closed; opted-in members' pay is
+//! pushed to their token accounts.
+//!
+//! It keeps no state of its own: every pass reads the chain, and every crank's
+//! precondition is checked on chain (settle cursors, refund cursors, closed accounts).
+//! So it can be killed at any await point and restarted: a crank that landed before
+//! the kill is seen as done on the next read, one that did not is sent again, and a
+//! duplicate is refused by name (`StaleCursor`, `NothingToRefund`, ...) and skipped.
+
+use std::time::Duration;
+
+use ale_protocol::constants::{MAX_ITEMS_PER_REFUND_CALL, MAX_ITEMS_PER_SETTLE, MAX_PUSHES_PER_CALL};
+use ale_protocol::state::{ledger_entries, Batch, Community, ProtocolConfig, ENTRY_PUSH_PAYOUTS};
+use ale_staking::state::StakingConfig;
+use anchor_lang::prelude::Pubkey;
+use solana_sdk::instruction::Instruction;
+use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id as ata;
+use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
+use tracing::{info, warn};
+
+use crate::transport::{ClientError, Transport};
+use crate::{pda, protocol as ix, staking};
+
+#[derive(Clone, Debug)]
+pub struct KeeperConfig {
+    /// Items per settle transaction (at most the program's cap).
+    pub settle_chunk: u32,
+    /// Items per refund transaction (at most the program's cap).
+    pub refund_chunk: u32,
+    /// Sends of one crank before it is given up until the next pass.
+    pub max_attempts: u32,
+    /// First wait after a transient failure; doubled on each further one.
+    pub backoff: Duration,
+    /// Wait between passes of `run`.
+    pub pass_interval: Duration,
+}
+
+impl Default for KeeperConfig {
+    fn default() -> Self {
+        Self {
+            settle_chunk: MAX_ITEMS_PER_SETTLE,
+            refund_chunk: MAX_ITEMS_PER_REFUND_CALL,
+            max_attempts: 5,
+            backoff: Duration::from_millis(500),
+            pass_interval: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What one pass did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PassReport {
+    pub inflation_cranks: u32,
+    pub settle_calls: u32,
+    pub rounds_settled: u32,
+    pub tickets_closed: u32,
+    pub refund_calls: u32,
+    pub batches_closed: u32,
+    pub fee_accounts_opened: u32,
+    pub pushes: u32,
+    /// Cranks refused because their work was already done (by us before a restart,
+    /// or by another keeper).
+    pub already_done: u32,
+    pub failed: u32,
+}
+
+impl PassReport {
+    pub fn sent(&self) -> u32 {
+        self.inflation_cranks
+            + self.settle_calls
+            + self.tickets_closed
+            + self.refund_calls
+            + self.batches_closed
+            + self.fee_accounts_opened
+            + self.pushes
+    }
+}
+
+/// Errors that mean "someone already did this": skip and re-read.
+const ALREADY_DONE: &[&str] = &[
+    "StaleCursor",
+    "RoundNotOver",
+    "NothingToRefund",
+    "BatchNotFinished",
+    "TicketStillOpen",
+    "AccountNotInitialized",
+];
+
+pub struct Keeper {
+    pub config: KeeperConfig,
+}
+
+enum Sent {
+    Done,
+    AlreadyDone,
+    Failed,
+}
+
+impl Keeper {
+    pub fn new(config: KeeperConfig) -> Self {
+        Self { config }
+    }
+
+    /// Passes forever, `pass_interval` apart. Stop it by dropping the future.
+    pub async fn run<T: Transport>(&self, transport: &mut T) -> Result<(), ClientError> {
+        loop {
+            let report = self.pass(transport).await?;
+            info!(?report, "keeper pass");
+            tokio::time::sleep(self.config.pass_interval).await;
+        }
+    }
+
+    /// Passes until one sends nothing; returns the sum of the passes.
+    pub async fn run_until_idle<T: Transport>(
+        &self,
+        transport: &mut T,
+    ) -> Result<PassReport, ClientError> {
+        let mut total = PassReport::default();
+        loop {
+            let report = self.pass(transport).await?;
+            let idle = report.sent() == 0;
+            add(&mut total, &report);
+            if idle {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// One look at the whole market and the cranks it needs now.
+    pub async fn pass<T: Transport>(&self, t: &mut T) -> Result<PassReport, ClientError> {
+        let mut report = PassReport::default();
+        let now = t.unix_timestamp().await?;
+        self.crank_inflation(t, now, &mut report).await?;
+        let Some(config) = t.read_optional::<ProtocolConfig>(pda::protocol_config()).await? else {
+            return Ok(report);
+        };
+        for id in 0..config.community_count {
+            let community_address = pda::community(id);
+            let Some(community) = t.read_optional::<Community>(community_address).await? else {
+                continue;
+            };
+            for batch_id in 0..community.batch_count {
+                let address = pda::batch(&community_address, batch_id);
+                if t.get_account(address).await?.is_none() {
+                    continue; // closed
+                }
+                self.batch_work(t, &config, &community, address, now, &mut report)
+                    .await?;
+            }
+            self.push_payouts(t, community_address, &community, &mut report)
+                .await?;
+        }
+        Ok(report)
+    }
+
+    async fn crank_inflation<T: Transport>(
+        &self,
+        t: &mut T,
+        now: i64,
+        report: &mut PassReport,
+    ) -> Result<(), ClientError> {
+        let Some(staking) = t.read_optional::<StakingConfig>(pda::staking_config()).await? else {
+            return Ok(());
+        };
+        // Once an epoch keeps bucket B's pots rolling; stakers' own transactions
+        // crank in between.
+        if staking.genesis_done && now >= staking.last_emission_ts + staking.epoch_seconds {
+            if let Sent::Done = self.send(t, "crank inflation", &[staking::crank_inflation()], report).await? {
+                report.inflation_cranks += 1;
+            }
+        }
+        Ok(())
+    }
+
+    async fn batch_work<T: Transport>(
+        &self,
+        t: &mut T,
+        config: &ProtocolConfig,
+        community: &Community,
+        address: Pubkey,
+        now: i64,
+        report: &mut PassReport,
+    ) -> Result<(), ClientError> {
+        let mut batch: Batch = t.read(address).await?;
+
+        // Settle every round whose reveal window has ended, in chunks from the
+        // batch's own cursor.
+        while !batch.is_finished()
+            && now >= batch.reveal_end(batch.settled_rounds).map_err(anchor_err)?
+            && batch.reveal_end(batch.settled_rounds).map_err(anchor_err)? <= batch.deadline
+        {
+            let (treasury, creator) = self
+                .fee_accounts(t, config.treasury, community.creator, &batch, report)
+                .await?;
+            let settle = ix::settle_round(
+                address,
+                &batch,
+                treasury,
+                creator,
+                batch.settle_cursor,
+                self.config.settle_chunk,
+            );
+            let round = batch.settled_rounds;
+            let Sent::Done = self.send(t, "settle", &[settle], report).await? else {
+                return Ok(()); // the next pass reads the batch again
+            };
+            report.settle_calls += 1;
+            batch = t.read(address).await?;
+            if batch.settled_rounds > round {
+                report.rounds_settled += 1;
+            }
+        }
+
+        // Tickets committed but never revealed hold rent until someone closes them.
+        let mut open_tickets = 0;
+        let ledger = t.data(community.ledger).await?;
+        let members: Vec<Pubkey> = ledger_entries(&ledger)
+            .map_err(anchor_err)?
+            .iter()
+            .map(|e| e.member)
+            .collect();
+        for round in 0..=batch.settled_rounds {
+            let ended = now >= batch.reveal_end(round).map_err(anchor_err)?;
+            for member in &members {
+                let ticket = pda::ticket(&address, member, round);
+                if t.get_account(ticket).await?.is_none() {
+                    continue;
+                }
+                open_tickets += 1;
+                if ended {
+                    let close = ix::close_expired_ticket(address, ticket, *member);
+                    if let Sent::Done = self.send(t, "close ticket", &[close], report).await? {
+                        report.tickets_closed += 1;
+                        open_tickets -= 1;
+                    }
+                }
+            }
+        }
+
+        // After the deadline, whatever was not decided goes back to the poster.
+        while now >= batch.deadline && batch.refund_cursor < batch.item_count {
+            let refund = ix::refund_expired(address, &batch, self.config.refund_chunk);
+            let Sent::Done = self.send(t, "refund", &[refund], report).await? else {
+                return Ok(());
+            };
+            report.refund_calls += 1;
+            batch = t.read(address).await?;
+        }
+
+        // A finished batch with no ticket left closes: all rent back to the poster.
+        if open_tickets == 0 && batch.is_finished() && batch.escrow_expected().map_err(anchor_err)? == 0 {
+            let close = ix::close_batch(address, &batch);
+            if let Sent::Done = self.send(t, "close batch", &[close], report).await? {
+                report.batches_closed += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// The treasury's and the creator's associated token accounts of the batch's
+    /// mint, opened (keeper pays, once per mint) where missing.
+    async fn fee_accounts<T: Transport>(
+        &self,
+        t: &mut T,
+        treasury: Pubkey,
+        creator: Pubkey,
+        batch: &Batch,
+        report: &mut PassReport,
+    ) -> Result<(Pubkey, Pubkey), ClientError> {
+        let mut addresses = [Pubkey::default(); 2];
+        for (slot, owner) in addresses.iter_mut().zip([treasury, creator]) {
+            *slot = ata(&owner, &batch.mint, &batch.token_program);
+            if t.get_account(*slot).await?.is_none() {
+                let open = create_associated_token_account_idempotent(
+                    &t.fee_payer(),
+                    &owner,
+                    &batch.mint,
+                    &batch.token_program,
+                );
+                if let Sent::Done = self.send(t, "open fee account", &[open], report).await? {
+                    report.fee_accounts_opened += 1;
+                }
+            }
+        }
+        Ok((addresses[0], addresses[1]))
+    }
+
+    /// Pay pushed to members who opted in, into their associated token account of
+    /// each of the community's mints (skipped where they have none).
+    async fn push_payouts<T: Transport>(
+        &self,
+        t: &mut T,
+        address: Pubkey,
+        community: &Community,
+        report: &mut PassReport,
+    ) -> Result<(), ClientError> {
+        let ledger = t.data(community.ledger).await?;
+        let entries = ledger_entries(&ledger).map_err(anchor_err)?.to_vec();
+        for (slot, mint) in community.mints.iter().enumerate() {
+            if *mint == Pubkey::default() {
+                continue;
+            }
+            let Some(mint_account) = t.get_account(*mint).await? else {
+                continue;
+            };
+            let mut due: Vec<(u32, Pubkey)> = Vec::new();
+            for (index, entry) in entries.iter().enumerate() {
+                if entry.flags & ENTRY_PUSH_PAYOUTS == 0 || entry.claimable[slot] == 0 {
+                    continue;
+                }
+                let destination = ata(&entry.member, mint, &mint_account.owner);
+                if t.get_account(destination).await?.is_some() {
+                    due.push((index as u32, destination));
+                }
+            }
+            for chunk in due.chunks(MAX_PUSHES_PER_CALL) {
+                let (indices, destinations): (Vec<u32>, Vec<Pubkey>) = chunk.iter().copied().unzip();
+                let push = ix::push_payouts(address, *mint, mint_account.owner, indices, &destinations);
+                if let Sent::Done = self.send(t, "push payouts", &[push], report).await? {
+                    report.pushes += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends one crank, retrying transient failures with exponential backoff.
+    async fn send<T: Transport>(
+        &self,
+        t: &mut T,
+        what: &str,
+        ixs: &[Instruction],
+        report: &mut PassReport,
+    ) -> Result<Sent, ClientError> {
+        let mut wait = self.config.backoff;
+        for attempt in 1..=self.config.max_attempts {
+            match t.send_transaction(ixs, &[]).await {
+                Ok(_) => return Ok(Sent::Done),
+                Err(e) if e.error_name().is_some_and(|n| ALREADY_DONE.contains(&n)) => {
+                    info!(what, error = %e, "already done");
+                    report.already_done += 1;
+                    return Ok(Sent::AlreadyDone);
+                }
+                Err(e) if e.is_transient() && attempt < self.config.max_attempts => {
+                    warn!(what, attempt, error = %e, "retrying");
+                    tokio::time::sleep(wait).await;
+                    wait = wait.saturating_mul(2);
+                }
+                Err(e) => {
+                    warn!(what, error = %e, "crank failed; next pass tries again");
+                    report.failed += 1;
+                    return Ok(Sent::Failed);
+                }
+            }
+        }
+        report.failed += 1;
+        Ok(Sent::Failed)
+    }
+}
+
+fn anchor_err(e: anchor_lang::error::Error) -> ClientError {
+    ClientError::State(e.to_string())
+}
+
+fn add(total: &mut PassReport, r: &PassReport) {
+    total.inflation_cranks += r.inflation_cranks;
+    total.settle_calls += r.settle_calls;
+    total.rounds_settled += r.rounds_settled;
+    total.tickets_closed += r.tickets_closed;
+    total.refund_calls += r.refund_calls;
+    total.batches_closed += r.batches_closed;
+    total.fee_accounts_opened += r.fee_accounts_opened;
+    total.pushes += r.pushes;
+    total.already_done += r.already_done;
+    total.failed += r.failed;
+}

@@ -1,0 +1,222 @@
+//! What a worker's wallet does: join, take a ticket, commit, reveal, claim.
+//!
+//! Commit–reveal only works if the worker still has its labels and salt when the
+//! reveal window opens. `BallotStore` writes them to disk (write to a temporary file,
+//! sync, rename) before the commit is sent, and forgets them only once the reveal has
+//! landed or the ticket is gone, so a crash at any point between the two loses nothing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use ale_protocol::events::TicketTaken;
+use ale_protocol::instructions::JoinProof;
+use ale_protocol::state::Batch;
+use anchor_lang::prelude::Pubkey;
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use solana_sdk::signature::{Keypair, Signer};
+use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id as ata;
+use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
+
+use crate::protocol::{self as ix, JoinWith};
+use crate::transport::Transport;
+use crate::pda;
+
+/// One committed ballot, kept until its reveal lands.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Ballot {
+    pub batch: String,
+    pub round: u32,
+    pub ticket: String,
+    pub items: Vec<u32>,
+    pub labels: Vec<u8>,
+    /// The 32-byte salt, base58.
+    pub salt: String,
+}
+
+impl Ballot {
+    fn salt_bytes(&self) -> Result<[u8; 32]> {
+        let bytes: Vec<u8> = (0..self.salt.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(self.salt.get(i..i + 2).unwrap_or("zz"), 16))
+            .collect::<Result<_, _>>()
+            .context("salt is not hex")?;
+        bytes.try_into().map_err(|_| anyhow::anyhow!("salt is not 32 bytes"))
+    }
+}
+
+/// Ballots by ticket address, in a JSON file (or only in memory).
+#[derive(Debug, Default)]
+pub struct BallotStore {
+    path: Option<PathBuf>,
+    ballots: BTreeMap<String, Ballot>,
+}
+
+impl BallotStore {
+    pub fn in_memory() -> Self {
+        Self::default()
+    }
+
+    /// Opens (or starts) the store at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        let ballots = match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .with_context(|| format!("read ballots from {}", path.display()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+            Err(e) => return Err(e).with_context(|| format!("open {}", path.display())),
+        };
+        Ok(Self {
+            path: Some(path.to_path_buf()),
+            ballots,
+        })
+    }
+
+    pub fn pending(&self) -> impl Iterator<Item = &Ballot> {
+        self.ballots.values()
+    }
+
+    fn put(&mut self, ballot: Ballot) -> Result<()> {
+        self.ballots.insert(ballot.ticket.clone(), ballot);
+        self.save()
+    }
+
+    fn forget(&mut self, ticket: &str) -> Result<()> {
+        self.ballots.remove(ticket);
+        self.save()
+    }
+
+    fn save(&self) -> Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension("tmp");
+        {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(&serde_json::to_vec_pretty(&self.ballots)?)?;
+            file.sync_all()?;
+        }
+        std::fs::rename(&tmp, path).with_context(|| format!("write {}", path.display()))
+    }
+}
+
+fn pubkey(s: &str) -> Result<Pubkey> {
+    Pubkey::from_str(s).with_context(|| format!("not an address: {s}"))
+}
+
+pub async fn join<T: Transport>(t: &mut T, wallet: &Keypair, community: Pubkey) -> Result<()> {
+    let join = ix::join_community(wallet.pubkey(), community, JoinWith::Nothing, JoinProof::default());
+    t.send_transaction(&[join], &[wallet]).await?;
+    Ok(())
+}
+
+/// Takes a ticket in the batch's current round; returns the round and the items the
+/// sortition assigned.
+pub async fn take_ticket<T: Transport>(
+    t: &mut T,
+    wallet: &Keypair,
+    batch_address: Pubkey,
+) -> Result<(u32, Vec<u32>)> {
+    let batch: Batch = t.read(batch_address).await?;
+    let round = batch.settled_rounds;
+    let take = ix::take_ticket(wallet.pubkey(), batch.community, batch_address, &batch, round, false, None);
+    let outcome = t.send_transaction(&[take], &[wallet]).await?;
+    let Some(taken) = outcome.events::<TicketTaken>().pop() else {
+        bail!("take_ticket emitted no TicketTaken event");
+    };
+    Ok((round, taken.items))
+}
+
+/// Commits `labels` (one per assigned item, in order) for the worker's ticket of
+/// `round`; the ballot is on disk before the commitment is sent.
+pub async fn commit<T: Transport>(
+    t: &mut T,
+    store: &mut BallotStore,
+    wallet: &Keypair,
+    batch_address: Pubkey,
+    round: u32,
+    items: Vec<u32>,
+    labels: Vec<u8>,
+) -> Result<()> {
+    if labels.len() != items.len() {
+        bail!("{} labels for {} items", labels.len(), items.len());
+    }
+    let ticket = pda::ticket(&batch_address, &wallet.pubkey(), round);
+    let salt: [u8; 32] = rand::random();
+    store.put(Ballot {
+        batch: batch_address.to_string(),
+        round,
+        ticket: ticket.to_string(),
+        items,
+        labels: labels.clone(),
+        salt: salt.iter().map(|b| format!("{b:02x}")).collect(),
+    })?;
+    let commitment = ix::vote_commitment(&labels, &salt, &wallet.pubkey(), &ticket);
+    t.send_transaction(&[ix::commit_votes(wallet.pubkey(), batch_address, ticket, commitment)], &[wallet])
+        .await?;
+    Ok(())
+}
+
+/// Reveals every stored ballot whose commit window has ended; returns how many landed.
+/// A ballot whose ticket no longer exists (revealed before a crash, or closed) is
+/// forgotten.
+pub async fn reveal_due<T: Transport>(
+    t: &mut T,
+    store: &mut BallotStore,
+    wallet: &Keypair,
+) -> Result<usize> {
+    let now = t.unix_timestamp().await?;
+    let mut revealed = 0;
+    for ballot in store.pending().cloned().collect::<Vec<_>>() {
+        let ticket = pubkey(&ballot.ticket)?;
+        let batch_address = pubkey(&ballot.batch)?;
+        let Some(batch) = t.read_optional::<Batch>(batch_address).await? else {
+            store.forget(&ballot.ticket)?;
+            continue;
+        };
+        if t.get_account(ticket).await?.is_none() {
+            store.forget(&ballot.ticket)?;
+            continue;
+        }
+        if now < batch.commit_end(ballot.round).map_err(|e| anyhow::anyhow!("{e}"))? {
+            continue;
+        }
+        let reveal = ix::reveal_votes(
+            wallet.pubkey(),
+            batch_address,
+            &batch,
+            ticket,
+            ballot.labels.clone(),
+            ballot.salt_bytes()?,
+        );
+        t.send_transaction(&[reveal], &[wallet]).await?;
+        store.forget(&ballot.ticket)?;
+        revealed += 1;
+    }
+    Ok(revealed)
+}
+
+/// Claims the worker's pay in `mint` from `community` into its associated token
+/// account (opened if missing); returns the amount received.
+pub async fn claim<T: Transport>(
+    t: &mut T,
+    wallet: &Keypair,
+    community: Pubkey,
+    mint: Pubkey,
+) -> Result<u64> {
+    let token_program = t
+        .get_account(mint)
+        .await?
+        .context("no such mint")?
+        .owner;
+    let destination = ata(&wallet.pubkey(), &mint, &token_program);
+    let before = t.token_balance(destination).await?;
+    let open = create_associated_token_account_idempotent(&wallet.pubkey(), &wallet.pubkey(), &mint, &token_program);
+    let claim = ix::claim_pay(wallet.pubkey(), community, mint, destination, token_program);
+    t.send_transaction(&[open, claim], &[wallet]).await?;
+    Ok(t.token_balance(destination).await? - before)
+}
