@@ -36,6 +36,9 @@ pub struct KeeperConfig {
     pub backoff: Duration,
     /// Wait between passes of `run`.
     pub pass_interval: Duration,
+    /// A finished batch stays open this long past its deadline, so that its poster
+    /// can export the labels from its item table before closing returns the rent.
+    pub close_grace_seconds: i64,
 }
 
 impl Default for KeeperConfig {
@@ -46,6 +49,7 @@ impl Default for KeeperConfig {
             max_attempts: 5,
             backoff: Duration::from_millis(500),
             pass_interval: Duration::from_secs(10),
+            close_grace_seconds: 86_400,
         }
     }
 }
@@ -250,8 +254,10 @@ impl Keeper {
             batch = t.read(address).await?;
         }
 
-        // A finished batch with no ticket left closes: all rent back to the poster.
-        if open_tickets == 0 && batch.is_finished() && batch.escrow_expected().map_err(anchor_err)? == 0 {
+        // A finished batch with no ticket left closes after the grace period: all rent
+        // back to the poster.
+        let grace_over = now >= batch.deadline.saturating_add(self.config.close_grace_seconds);
+        if open_tickets == 0 && grace_over && batch.is_finished() && batch.escrow_expected().map_err(anchor_err)? == 0 {
             let close = ix::close_batch(address, &batch);
             if let Sent::Done = self.send(t, "close batch", &[close], report).await? {
                 report.batches_closed += 1;

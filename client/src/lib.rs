@@ -8,12 +8,15 @@ pub mod keeper;
 pub mod market;
 pub mod merkle;
 pub mod meter;
+pub mod operator;
 pub mod pda;
+pub mod poster;
 pub mod protocol;
 pub mod rpc;
 pub mod sim;
 pub mod staking;
 pub mod transport;
+pub mod views;
 pub mod worker;
 
 pub use embedded::{EmbeddedRuntime, TxOutcome};

@@ -1,0 +1,223 @@
+//! What a client company does: post a job (items committed by a Merkle root, paid in
+//! any SPL mint), watch it, cancel what it no longer needs, export the labels.
+
+use std::path::Path;
+
+use ale_math::consensus::Tally;
+use ale_protocol::instructions::PostBatchParams;
+use ale_protocol::state::{item_states_mut, Batch, Community, ItemTable, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED};
+use anchor_lang::prelude::Pubkey;
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use solana_sdk::signature::{Keypair, Signer};
+
+use crate::protocol::{self as ix, PostBatchAccounts};
+use crate::transport::Transport;
+use crate::{merkle, pda};
+
+/// A labelling job.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub community: Pubkey,
+    /// Item identifiers (file names, URIs, ids): the leaves of the Merkle commitment.
+    pub items: Vec<String>,
+    pub mint: Pubkey,
+    /// The poster's token account of `mint` that funds the escrow.
+    pub poster_token: Pubkey,
+    pub price_per_item: u64,
+    /// From now to the deadline.
+    pub duration_seconds: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Posted {
+    pub batch: Pubkey,
+    pub items_root: [u8; 32],
+}
+
+/// The Merkle leaf of an item identifier.
+pub fn leaf(item: &str) -> [u8; 32] {
+    solana_sha256_hasher::hashv(&[item.as_bytes()]).to_bytes()
+}
+
+/// Item identifiers from a file: the first column of a CSV with a header, or one per
+/// line of any other file.
+pub fn read_items(path: &Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("read {}", path.display()))?;
+    let items: Vec<String> = if path.extension().is_some_and(|e| e == "csv") {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let mut items = Vec::new();
+        for row in reader.records() {
+            let row = row?;
+            if let Some(first) = row.get(0) {
+                items.push(first.to_string());
+            }
+        }
+        items.dedup();
+        items
+    } else {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    if items.is_empty() {
+        bail!("{} lists no items", path.display());
+    }
+    Ok(items)
+}
+
+/// Posts and funds a batch: creates its item table and escrow, deposits
+/// `price_per_item` × items of the mint.
+pub async fn post<T: Transport>(t: &mut T, poster: &Keypair, job: &Job) -> Result<Posted> {
+    let community: Community = t.read(job.community).await?;
+    let count = u32::try_from(job.items.len()).context("too many items")?;
+    let leaves: Vec<[u8; 32]> = job.items.iter().map(|i| leaf(i)).collect();
+    let items_root = merkle::root(&leaves);
+    let token_program = t
+        .get_account(job.mint)
+        .await?
+        .context("no such mint")?
+        .owner;
+    let params = PostBatchParams {
+        batch_id: community.batch_count,
+        item_count: count,
+        items_root,
+        price_per_item: job.price_per_item,
+        deadline: t.unix_timestamp().await? + job.duration_seconds,
+        gold_root: [0; 32],
+        gold_count: 0,
+    };
+    let table = Keypair::new();
+    let table_rent = t.minimum_balance(ItemTable::space(count)).await?;
+    let ixs = [
+        ix::create_item_table(poster.pubkey(), table.pubkey(), count, table_rent),
+        ix::post_batch(
+            PostBatchAccounts {
+                poster: poster.pubkey(),
+                community: job.community,
+                item_table: table.pubkey(),
+                mint: job.mint,
+                poster_token: job.poster_token,
+                token_program,
+            },
+            params,
+        ),
+    ];
+    t.send_transaction(&ixs, &[poster, &table]).await?;
+    Ok(Posted {
+        batch: pda::batch(&job.community, community.batch_count),
+        items_root,
+    })
+}
+
+/// Cancels `count` items from `first` that nobody has voted on; their price goes back.
+pub async fn cancel<T: Transport>(
+    t: &mut T,
+    poster: &Keypair,
+    batch_address: Pubkey,
+    first: u32,
+    count: u32,
+) -> Result<()> {
+    let batch: Batch = t.read(batch_address).await?;
+    t.send_transaction(&[ix::cancel_items(batch_address, &batch, first, count)], &[poster])
+        .await?;
+    Ok(())
+}
+
+/// One labelled item of the exported dataset.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LabelledItem {
+    pub item: String,
+    pub label: Option<u8>,
+    /// The winning label's share of the vote weight, in [0, 1].
+    pub confidence: f64,
+    pub votes: u8,
+    pub decided: bool,
+}
+
+/// The batch's items as labelled so far (read from its item table, which lives until
+/// the keeper closes the batch after the deadline's grace period).
+pub async fn labels<T: Transport>(
+    t: &mut T,
+    batch_address: Pubkey,
+    names: &[String],
+) -> Result<Vec<LabelledItem>> {
+    let batch: Batch = t.read(batch_address).await?;
+    let mut table = t.data(batch.item_table).await?;
+    let states = item_states_mut(&mut table)?;
+    let mut out = Vec::with_capacity(states.len());
+    for (i, item) in states.iter().enumerate() {
+        let mut tally = Tally::default();
+        for v in &item.votes[..item.vote_count as usize] {
+            tally.add(v.label, v.weight)?;
+        }
+        let decided = item.status == ITEM_DECIDED;
+        let total = tally.total_weight()? as f64;
+        let confidence = if decided && total > 0.0 {
+            tally.weights[item.label as usize] as f64 / total
+        } else {
+            0.0
+        };
+        out.push(LabelledItem {
+            item: names.get(i).cloned().unwrap_or_else(|| i.to_string()),
+            label: decided.then_some(item.label),
+            confidence,
+            votes: item.vote_count,
+            decided,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes labels as `labels.csv` and `labels.jsonl` into `dir`.
+pub fn export(labels: &[LabelledItem], dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+    let mut csv = csv::Writer::from_path(dir.join("labels.csv"))?;
+    for row in labels {
+        csv.serialize(row)?;
+    }
+    csv.flush()?;
+    let jsonl: Vec<String> = labels.iter().map(serde_json::to_string).collect::<Result<_, _>>()?;
+    std::fs::write(dir.join("labels.jsonl"), jsonl.join("\n") + "\n")?;
+    Ok(())
+}
+
+/// Where a batch stands.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Progress {
+    pub batch: String,
+    pub items: u32,
+    pub decided: u32,
+    pub refunded: u32,
+    pub cancelled: u32,
+    pub open: u32,
+    pub votes: u64,
+    pub round: u32,
+    pub deadline: i64,
+    pub escrow_left: u64,
+}
+
+pub async fn progress<T: Transport>(t: &mut T, batch_address: Pubkey) -> Result<Progress> {
+    let batch: Batch = t.read(batch_address).await?;
+    let mut table = t.data(batch.item_table).await?;
+    let states = item_states_mut(&mut table)?;
+    let votes = states.iter().map(|s| s.vote_count as u64).sum();
+    let open = states
+        .iter()
+        .filter(|s| ![ITEM_DECIDED, ITEM_REFUNDED, ITEM_CANCELLED].contains(&s.status))
+        .count() as u32;
+    Ok(Progress {
+        batch: batch_address.to_string(),
+        items: batch.item_count,
+        decided: batch.items_decided,
+        refunded: batch.items_refunded,
+        cancelled: batch.items_cancelled,
+        open,
+        votes,
+        round: batch.settled_rounds,
+        deadline: batch.deadline,
+        escrow_left: batch.escrow_expected().map_err(|e| anyhow::anyhow!("{e}"))?,
+    })
+}

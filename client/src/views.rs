@@ -1,0 +1,71 @@
+//! Read-only views for people: a community's leaderboard.
+
+use ale_protocol::state::{ledger_entries, Community, LedgerEntry};
+use anchor_lang::prelude::Pubkey;
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::transport::Transport;
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct LeaderboardRow {
+    pub worker: String,
+    pub reputation: u64,
+    pub level: u8,
+    pub tasks_done: u32,
+    pub tasks_won: u32,
+    pub badges: u32,
+}
+
+impl LeaderboardRow {
+    pub fn of(worker: String, e: &LedgerEntry) -> Self {
+        Self {
+            worker,
+            reputation: e.reputation,
+            level: ale_math::gamification::level(e.reputation),
+            tasks_done: e.tasks_done,
+            tasks_won: e.tasks_won,
+            badges: e.badges,
+        }
+    }
+}
+
+/// Ranks rows by reputation, then wins; keeps the first `top`.
+pub fn rank(mut rows: Vec<LeaderboardRow>, top: usize) -> Vec<LeaderboardRow> {
+    rows.sort_by(|a, b| {
+        b.reputation
+            .cmp(&a.reputation)
+            .then(b.tasks_won.cmp(&a.tasks_won))
+    });
+    rows.truncate(top);
+    rows
+}
+
+/// The community's `top` members by reputation, named by wallet address.
+pub async fn leaderboard<T: Transport>(
+    t: &mut T,
+    community: Pubkey,
+    top: usize,
+) -> Result<Vec<LeaderboardRow>> {
+    let c: Community = t.read(community).await?;
+    let ledger = t.data(c.ledger).await?;
+    let rows = ledger_entries(&ledger)?
+        .iter()
+        .map(|e| LeaderboardRow::of(e.member.to_string(), e))
+        .collect();
+    Ok(rank(rows, top))
+}
+
+/// Markdown table of a leaderboard.
+pub fn render_leaderboard(rows: &[LeaderboardRow]) -> String {
+    let mut out = String::from(
+        "| worker | reputation | level | tasks | won | badges |\n|---|---:|---:|---:|---:|---|\n",
+    );
+    for row in rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {:#06b} |\n",
+            row.worker, row.reputation, row.level, row.tasks_done, row.tasks_won, row.badges
+        ));
+    }
+    out
+}
