@@ -2,12 +2,15 @@
 //! ale-staking and ale-protocol compiled natively, with the SPL Token programs the
 //! runtime ships as BPF binaries. Used by the tests and by the demo.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
+use std::str::FromStr;
 use std::mem::transmute;
 
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::{AccountDeserialize, Discriminator};
 use anyhow::{anyhow, Context as _, Result};
+use serde::{Deserialize, Serialize};
 use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
 use solana_sdk::account::Account;
 use solana_sdk::clock::Clock;
@@ -58,6 +61,15 @@ pub struct EmbeddedRuntime {
     /// Signatures sent under the current blockhash: an identical resend would be
     /// refused as already processed, so the bank moves one slot on first.
     sent: HashSet<Signature>,
+    /// Every address a transaction named: what `save_state` writes.
+    touched: BTreeSet<Pubkey>,
+}
+
+/// The embedded bank's accounts and clock, saved between runs of the CLI.
+#[derive(Serialize, Deserialize)]
+struct SavedState {
+    unix_timestamp: i64,
+    accounts: BTreeMap<String, Account>,
 }
 
 impl EmbeddedRuntime {
@@ -77,7 +89,66 @@ impl EmbeddedRuntime {
         Self {
             context: test.start_with_context().await,
             sent: HashSet::new(),
+            touched: BTreeSet::new(),
         }
+    }
+
+    /// Starts a bank holding the accounts and clock saved at `path` (a new bank if
+    /// there is no file yet). The CLI's `--url embedded:PATH` runs on this, so a
+    /// sequence of commands acts on one persistent local market.
+    pub async fn load_state(path: &Path) -> Result<Self> {
+        let saved: Option<SavedState> = match std::fs::read(path) {
+            Ok(bytes) => Some(serde_json::from_slice(&bytes).with_context(|| format!("read {}", path.display()))?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("open {}", path.display())),
+        };
+        let Some(saved) = saved else {
+            return Ok(Self::start().await);
+        };
+        let mut accounts = Vec::with_capacity(saved.accounts.len());
+        for (address, account) in saved.accounts {
+            accounts.push((Pubkey::from_str(&address)?, account));
+        }
+        let addresses: Vec<Pubkey> = accounts.iter().map(|(a, _)| *a).collect();
+        let mut rt = Self::start_with(|test| {
+            for (address, account) in accounts {
+                test.add_account(address, account);
+            }
+        })
+        .await;
+        rt.touched.extend(addresses);
+        rt.warp_to_timestamp(saved.unix_timestamp).await;
+        Ok(rt)
+    }
+
+    /// Writes every account a transaction has named (and still exists, and is not a
+    /// program, sysvar or the bank's own payer) and the clock to `path`.
+    pub async fn save_state(&mut self, path: &Path) -> Result<()> {
+        let mut accounts = BTreeMap::new();
+        let payer = self.context.payer.pubkey();
+        for address in self.touched.clone() {
+            let Some(account) = self.account(address).await else {
+                continue;
+            };
+            if address == payer
+                || account.executable
+                || account.owner == solana_sdk_ids::sysvar::ID
+                || account.owner == solana_sdk_ids::native_loader::ID
+            {
+                continue;
+            }
+            accounts.insert(address.to_string(), account);
+        }
+        let state = SavedState {
+            unix_timestamp: self.now().await,
+            accounts,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, serde_json::to_vec(&state)?)?;
+        std::fs::rename(&tmp, path).with_context(|| format!("write {}", path.display()))
     }
 
     pub fn payer(&self) -> &Keypair {
@@ -145,6 +216,8 @@ impl EmbeddedRuntime {
                 .copied()
                 .filter(|k| k.pubkey() != payer.pubkey()),
         );
+        self.touched
+            .extend(ixs.iter().flat_map(|ix| ix.accounts.iter().map(|m| m.pubkey)));
         let blockhash = self.latest_blockhash().await;
         let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
         if self.sent.insert(tx.signatures[0]) {

@@ -55,7 +55,7 @@ impl Default for KeeperConfig {
 }
 
 /// What one pass did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PassReport {
     pub inflation_cranks: u32,
     pub settle_calls: u32,

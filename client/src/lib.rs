@@ -1,6 +1,7 @@
 //! The ALE client: PDA derivation, typed instruction builders derived from the
 //! programs' own Anchor types, event decoding, and the embedded in-process runtime.
 
+pub mod cluster;
 pub mod demo;
 pub mod embedded;
 pub mod events;
@@ -14,6 +15,7 @@ pub mod poster;
 pub mod protocol;
 pub mod rpc;
 pub mod sim;
+pub mod staker;
 pub mod staking;
 pub mod transport;
 pub mod views;

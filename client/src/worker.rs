@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use ale_protocol::events::TicketTaken;
 use ale_protocol::instructions::JoinProof;
-use ale_protocol::state::Batch;
+use ale_protocol::state::{ledger_entries, Batch};
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -110,6 +110,34 @@ fn pubkey(s: &str) -> Result<Pubkey> {
 
 pub async fn join<T: Transport>(t: &mut T, wallet: &Keypair, community: Pubkey) -> Result<()> {
     let join = ix::join_community(wallet.pubkey(), community, JoinWith::Nothing, JoinProof::default());
+    t.send_transaction(&[join], &[wallet]).await?;
+    Ok(())
+}
+
+/// Joins a community whose rule asks for reputation in `prerequisite`: the proof is
+/// the wallet's index in the prerequisite's ledger.
+pub async fn join_with_reputation<T: Transport>(
+    t: &mut T,
+    wallet: &Keypair,
+    community: Pubkey,
+    prerequisite: Pubkey,
+) -> Result<()> {
+    let ledger_address = pda::ledger(&prerequisite);
+    let ledger = t.data(ledger_address).await?;
+    let index = ledger_entries(&ledger)?
+        .iter()
+        .position(|e| e.member == wallet.pubkey())
+        .context("not a member of the prerequisite community")?;
+    let proof = JoinProof {
+        prerequisite_index: index as u32,
+        ..JoinProof::default()
+    };
+    let join = ix::join_community(
+        wallet.pubkey(),
+        community,
+        JoinWith::PrerequisiteLedger(ledger_address),
+        proof,
+    );
     t.send_transaction(&[join], &[wallet]).await?;
     Ok(())
 }

@@ -1,10 +1,24 @@
 //! `ale`: the command line of the ALE market.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
+use ale_client::cluster::Cluster;
+use ale_client::keeper::{Keeper, KeeperConfig};
+use ale_client::operator::{self, Genesis};
 use ale_client::sim::{search, Dataset};
-use anyhow::{Context, Result};
+use ale_client::worker::BallotStore;
+use ale_client::{poster, staker, views, worker, Transport};
+use ale_protocol::state::{Community, ConversionRate, JoinRule, Ticket};
+use anchor_lang::prelude::Pubkey;
+use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
+use serde::Serialize;
+use solana_keypair::{read_keypair_file, write_keypair_file};
+use solana_sdk::program_pack::Pack;
+use solana_sdk::signature::{Keypair, Signer};
+use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id as ata;
+use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 
 #[derive(Parser)]
 #[command(
@@ -12,8 +26,29 @@ use clap::{Parser, Subcommand};
     about = "ALE, the AI Learning Ecosystem: a market for human judgement on Solana"
 )]
 struct Cli {
+    /// The cluster: `embedded:PATH` (the in-process runtime, its state kept in PATH
+    /// between commands) or an RPC URL (devnet, mainnet, a local validator).
+    #[arg(long, global = true, default_value = "embedded:.ale/embedded-ledger.json")]
+    url: String,
+    /// The signing wallet, a Solana CLI keypair file.
+    #[arg(long, global = true, default_value = "~/.config/solana/id.json")]
+    keypair: String,
+    /// Machine-readable output.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// A community by name or address.
+#[derive(Clone, Debug)]
+struct CommunityRef(String);
+
+impl FromStr for CommunityRef {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_string()))
+    }
 }
 
 #[derive(Subcommand)]
@@ -49,6 +84,38 @@ enum Command {
         #[arg(long, default_value = "../shared/datasets")]
         datasets: PathBuf,
     },
+    /// The operator: deploy-time set-up and conversion rates.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+    /// Community creators.
+    #[command(subcommand)]
+    Creator(CreatorCommand),
+    /// Client companies: post jobs, watch, cancel, export labels.
+    #[command(subcommand)]
+    Poster(PosterCommand),
+    /// Workers: join, take tickets, commit, reveal, claim.
+    #[command(subcommand)]
+    Worker(WorkerCommand),
+    /// ALE holders: stake, unstake, withdraw, claim.
+    #[command(subcommand)]
+    Staker(StakerCommand),
+    /// Runs the keeper: settles, refunds, closes, cranks inflation, pushes payouts.
+    Keeper {
+        /// Pass until nothing is left to do, then exit.
+        #[arg(long)]
+        once: bool,
+        #[arg(long, default_value_t = 10)]
+        interval_seconds: u64,
+    },
+    /// A community's members by reputation.
+    Leaderboard {
+        community: CommunityRef,
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+    },
+    /// Wallet and token helpers (some only on the embedded runtime).
+    #[command(subcommand)]
+    Wallet(WalletCommand),
     /// Replays crowd datasets through the consensus rule, searches its parameters,
     /// and prints the quality report (markdown).
     Quality {
@@ -61,9 +128,175 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Sets up both programs, genesis and the genesis communities; skips what is done.
+    Init {
+        /// Receives protocol fees (default: the operator's wallet).
+        #[arg(long)]
+        treasury: Option<Pubkey>,
+    },
+    /// Values a payment mint's paid work in ALE: `ale_numerator / denominator` ALE
+    /// base units per mint base unit.
+    SetRate {
+        #[arg(long)]
+        mint: Pubkey,
+        #[arg(long)]
+        ale_numerator: u64,
+        #[arg(long)]
+        denominator: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum CreatorCommand {
+    /// Creates a community from the template's defaults.
+    CreateCommunity {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        skill: String,
+        #[arg(long, default_value_t = 2)]
+        classes: u8,
+        /// Members must hold reputation in this community...
+        #[arg(long)]
+        prerequisite: Option<CommunityRef>,
+        /// ...at least this much.
+        #[arg(long, default_value_t = 0)]
+        min_reputation: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum PosterCommand {
+    /// Posts and funds a batch from a file of items (CSV first column, or lines).
+    Post {
+        #[arg(long)]
+        community: CommunityRef,
+        #[arg(long)]
+        items: PathBuf,
+        /// The payment mint; paid from the wallet's associated token account.
+        #[arg(long)]
+        mint: Pubkey,
+        /// Price per item in the mint's base units.
+        #[arg(long)]
+        price: u64,
+        #[arg(long, default_value_t = 48)]
+        hours: i64,
+    },
+    /// Where a batch stands.
+    Progress { batch: Pubkey },
+    /// Cancels items nobody has voted on; their price comes back.
+    Cancel {
+        batch: Pubkey,
+        #[arg(long)]
+        first: u32,
+        #[arg(long)]
+        count: u32,
+    },
+    /// Writes labels.csv and labels.jsonl for a batch.
+    Export {
+        batch: Pubkey,
+        /// The items file the batch was posted from (names the rows).
+        #[arg(long)]
+        items: PathBuf,
+        #[arg(long, default_value = "labels")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum WorkerCommand {
+    Join {
+        community: CommunityRef,
+    },
+    /// Takes a ticket in the batch's current round and prints the items assigned.
+    Take { batch: Pubkey },
+    /// Commits labels for the ticket of the current round, one per assigned item in
+    /// order (255 skips an item). Labels and salt are saved before sending.
+    Commit {
+        batch: Pubkey,
+        #[arg(long, value_delimiter = ',')]
+        labels: Vec<u8>,
+    },
+    /// Reveals every saved ballot whose commit window has ended.
+    Reveal,
+    /// Claims pay in a mint from a community.
+    Claim {
+        community: CommunityRef,
+        #[arg(long)]
+        mint: Pubkey,
+    },
+    /// Lets the keeper push pay to your associated token accounts.
+    PushPayouts {
+        community: CommunityRef,
+        #[arg(long)]
+        off: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum StakerCommand {
+    /// Stakes ALE (base units) from the wallet's ALE account.
+    Stake { amount: u64 },
+    /// Starts the cooldown of active stake (base units).
+    Unstake { amount: u64 },
+    /// Withdraws stake whose cooldown has ended.
+    Withdraw,
+    /// Claims staking rewards.
+    Claim,
+    /// The wallet's stake.
+    Show,
+}
+
+#[derive(Subcommand)]
+enum WalletCommand {
+    /// Writes a new keypair file.
+    New {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The wallet's address.
+    Address,
+    /// Embedded runtime only: SOL from the bank's faucet.
+    Airdrop {
+        #[arg(long, default_value_t = 10)]
+        sol: u64,
+    },
+    /// Creates an SPL Token mint with the wallet as its authority.
+    CreateMint {
+        #[arg(long, default_value_t = 6)]
+        decimals: u8,
+    },
+    /// Mints (the wallet is the mint authority) to an owner's associated account.
+    MintTo {
+        #[arg(long)]
+        mint: Pubkey,
+        #[arg(long)]
+        to: Pubkey,
+        #[arg(long)]
+        amount: u64,
+    },
+    /// Token balance of the wallet's associated account of a mint.
+    Balance {
+        #[arg(long)]
+        mint: Pubkey,
+    },
+    /// Embedded runtime only: moves the clock forward.
+    Warp { seconds: i64 },
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("ale_client=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
         Command::Demo {
             dataset,
             out,
@@ -102,6 +335,261 @@ async fn main() -> Result<()> {
                 println!();
                 print!("{}", report.render());
             }
+        }
+        Command::Wallet(WalletCommand::New { out }) => {
+            let wallet = Keypair::new();
+            write_keypair_file(&wallet, &out).map_err(|e| anyhow!("write {}: {e}", out.display()))?;
+            output(cli.json, &wallet.pubkey().to_string(), wallet.pubkey().to_string())?;
+        }
+        command => {
+            let wallet = load_keypair(&cli.keypair)?;
+            let mut cluster = Cluster::connect(&cli.url, &wallet).await?;
+            let result = actor(&mut cluster, &wallet, cli.json, command).await;
+            cluster.finish().await?;
+            result?;
+        }
+    }
+    Ok(())
+}
+
+fn load_keypair(path: &str) -> Result<Keypair> {
+    let path = match path.strip_prefix("~/") {
+        Some(rest) => PathBuf::from(std::env::var("HOME").context("HOME")?).join(rest),
+        None => PathBuf::from(path),
+    };
+    read_keypair_file(&path).map_err(|e| anyhow!("keypair {}: {e}", path.display()))
+}
+
+/// Prints `value` as JSON with --json, else the human text.
+fn output(json: bool, value: &impl Serialize, human: String) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value)?);
+    } else {
+        println!("{human}");
+    }
+    Ok(())
+}
+
+async fn community(cluster: &mut Cluster, r: &CommunityRef) -> Result<Pubkey> {
+    if let Ok(address) = Pubkey::from_str(&r.0) {
+        return Ok(address);
+    }
+    operator::find_community(cluster, &r.0)
+        .await?
+        .with_context(|| format!("no community named {}", r.0))
+}
+
+fn ballots_path(wallet: &Keypair) -> PathBuf {
+    Path::new(".ale/ballots").join(format!("{}.json", wallet.pubkey()))
+}
+
+/// The commands that act on a cluster as one of the market's actors.
+async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Command) -> Result<()> {
+    let me = wallet.pubkey();
+    match command {
+        Command::Operator(OperatorCommand::Init { treasury }) => {
+            let genesis = Genesis::launch(treasury.unwrap_or(me));
+            let done = operator::bootstrap(cluster, wallet, &genesis).await?;
+            let communities: Vec<(String, String)> =
+                done.communities.iter().map(|(n, a)| (n.clone(), a.to_string())).collect();
+            let human = format!(
+                "{} steps sent, {} already done\n{}",
+                done.steps_sent,
+                done.steps_already_done,
+                communities.iter().map(|(n, a)| format!("{n}: {a}")).collect::<Vec<_>>().join("\n")
+            );
+            output(json, &communities, human)?;
+        }
+        Command::Operator(OperatorCommand::SetRate { mint, ale_numerator, denominator }) => {
+            let rate = ConversionRate { mint, ale_numerator, denominator };
+            cluster
+                .send_transaction(&[ale_client::protocol::set_conversion_rate(me, rate)], &[wallet])
+                .await?;
+            output(json, &mint.to_string(), format!("rate set for {mint}"))?;
+        }
+        Command::Creator(CreatorCommand::CreateCommunity { name, skill, classes, prerequisite, min_reputation }) => {
+            let join_rule = match prerequisite {
+                None => JoinRule::Open,
+                Some(p) => JoinRule::MinReputation {
+                    prerequisite: community(cluster, &p).await?,
+                    min_reputation,
+                },
+            };
+            let params = operator::template(&name, &skill, classes, join_rule);
+            let address = operator::create_community(cluster, wallet, params).await?;
+            output(json, &address.to_string(), format!("community {name}: {address}"))?;
+        }
+        Command::Poster(PosterCommand::Post { community: c, items, mint, price, hours }) => {
+            let community = community(cluster, &c).await?;
+            let token_program = cluster.get_account(mint).await?.context("no such mint")?.owner;
+            let job = poster::Job {
+                community,
+                items: poster::read_items(&items)?,
+                mint,
+                poster_token: ata(&me, &mint, &token_program),
+                price_per_item: price,
+                duration_seconds: hours * 3_600,
+            };
+            let posted = poster::post(cluster, wallet, &job).await?;
+            output(json, &posted.batch.to_string(), format!("batch {} ({} items)", posted.batch, job.items.len()))?;
+        }
+        Command::Poster(PosterCommand::Progress { batch }) => {
+            let p = poster::progress(cluster, batch).await?;
+            let human = format!(
+                "batch {}: {} items, {} decided, {} refunded, {} cancelled, {} open; {} votes; round {}; escrow left {}",
+                p.batch, p.items, p.decided, p.refunded, p.cancelled, p.open, p.votes, p.round, p.escrow_left
+            );
+            output(json, &p, human)?;
+        }
+        Command::Poster(PosterCommand::Cancel { batch, first, count }) => {
+            poster::cancel(cluster, wallet, batch, first, count).await?;
+            output(json, &count, format!("cancelled {count} items from {first}"))?;
+        }
+        Command::Poster(PosterCommand::Export { batch, items, out }) => {
+            let names = poster::read_items(&items)?;
+            let labels = poster::labels(cluster, batch, &names).await?;
+            poster::export(&labels, &out)?;
+            let decided = labels.iter().filter(|l| l.decided).count();
+            output(json, &labels, format!("{decided} of {} items decided; written to {}", labels.len(), out.display()))?;
+        }
+        Command::Worker(WorkerCommand::Join { community: c }) => {
+            let address = community(cluster, &c).await?;
+            let target: Community = cluster.read(address).await?;
+            match target.join_rule {
+                JoinRule::Open => worker::join(cluster, wallet, address).await?,
+                JoinRule::MinReputation { prerequisite, .. } => {
+                    worker::join_with_reputation(cluster, wallet, address, prerequisite).await?
+                }
+                JoinRule::Qualification { .. } => bail!("this community admits by qualification exam; not in the CLI yet"),
+            }
+            output(json, &address.to_string(), format!("joined {address}"))?;
+        }
+        Command::Worker(WorkerCommand::Take { batch }) => {
+            let (round, items) = worker::take_ticket(cluster, wallet, batch).await?;
+            output(json, &items, format!("round {round}: items {items:?}"))?;
+        }
+        Command::Worker(WorkerCommand::Commit { batch, labels }) => {
+            let b: ale_protocol::state::Batch = cluster.read(batch).await?;
+            let round = b.settled_rounds;
+            let ticket: Ticket = cluster.read(ale_client::pda::ticket(&batch, &me, round)).await?;
+            let items = ticket.items[..ticket.item_count as usize].to_vec();
+            let mut store = BallotStore::open(&ballots_path(wallet))?;
+            worker::commit(cluster, &mut store, wallet, batch, round, items, labels).await?;
+            output(json, &round, format!("committed round {round}; ballot saved in {}", ballots_path(wallet).display()))?;
+        }
+        Command::Worker(WorkerCommand::Reveal) => {
+            let mut store = BallotStore::open(&ballots_path(wallet))?;
+            let revealed = worker::reveal_due(cluster, &mut store, wallet).await?;
+            let waiting = store.pending().count();
+            output(json, &revealed, format!("revealed {revealed}; {waiting} waiting for their reveal window"))?;
+        }
+        Command::Worker(WorkerCommand::Claim { community: c, mint }) => {
+            let address = community(cluster, &c).await?;
+            let amount = worker::claim(cluster, wallet, address, mint).await?;
+            output(json, &amount, format!("claimed {amount}"))?;
+        }
+        Command::Worker(WorkerCommand::PushPayouts { community: c, off }) => {
+            let address = community(cluster, &c).await?;
+            cluster
+                .send_transaction(&[ale_client::protocol::set_push_payouts(me, address, !off)], &[wallet])
+                .await?;
+            output(json, &!off, format!("push payouts {}", if off { "off" } else { "on" }))?;
+        }
+        Command::Staker(cmd) => {
+            match cmd {
+                StakerCommand::Stake { amount } => staker::stake(cluster, wallet, amount).await?,
+                StakerCommand::Unstake { amount } => staker::unstake(cluster, wallet, amount).await?,
+                StakerCommand::Withdraw => staker::withdraw(cluster, wallet).await?,
+                StakerCommand::Claim => {
+                    staker::claim(cluster, wallet).await?;
+                }
+                StakerCommand::Show => {}
+            }
+            let view = staker::show(cluster, me).await?;
+            let human = format!(
+                "liquid {} ALE, active {}, cooling {} (until {}), claimable {}, claimed {}",
+                ale_client::demo::ale(view.liquid),
+                ale_client::demo::ale(view.active),
+                ale_client::demo::ale(view.cooling),
+                view.cooldown_ends_at,
+                ale_client::demo::ale(view.claimable),
+                ale_client::demo::ale(view.total_claimed)
+            );
+            output(json, &view, human)?;
+        }
+        Command::Keeper { once, interval_seconds } => {
+            let keeper = Keeper::new(KeeperConfig {
+                pass_interval: std::time::Duration::from_secs(interval_seconds),
+                ..KeeperConfig::default()
+            });
+            if once {
+                let report = keeper.run_until_idle(cluster).await?;
+                output(json, &report, format!("{report:?}"))?;
+            } else {
+                keeper.run(cluster).await?;
+            }
+        }
+        Command::Leaderboard { community: c, top } => {
+            let address = community(cluster, &c).await?;
+            let rows = views::leaderboard(cluster, address, top).await?;
+            output(json, &rows, views::render_leaderboard(&rows))?;
+        }
+        Command::Wallet(cmd) => wallet_command(cluster, wallet, json, cmd).await?,
+        Command::Demo { .. } | Command::Market { .. } | Command::Bench { .. } | Command::Quality { .. } => {
+            unreachable!("handled in main")
+        }
+    }
+    Ok(())
+}
+
+async fn wallet_command(cluster: &mut Cluster, wallet: &Keypair, json: bool, cmd: WalletCommand) -> Result<()> {
+    let me = wallet.pubkey();
+    match cmd {
+        WalletCommand::New { .. } => unreachable!("handled in main"),
+        WalletCommand::Address => output(json, &me.to_string(), me.to_string())?,
+        WalletCommand::Airdrop { sol } => {
+            let rt = cluster.embedded()?;
+            let payer = rt.payer().pubkey();
+            let transfer = solana_system_interface::instruction::transfer(&payer, &me, sol * ale_client::embedded::LAMPORTS_PER_SOL);
+            rt.send(&[transfer], &[]).await.map_err(|e| anyhow!("airdrop: {e}"))?;
+            output(json, &sol, format!("{sol} SOL to {me}"))?;
+        }
+        WalletCommand::CreateMint { decimals } => {
+            let mint = Keypair::new();
+            let rent = cluster.minimum_balance(spl_token_interface::state::Mint::LEN).await?;
+            let ixs = [
+                solana_system_interface::instruction::create_account(
+                    &me,
+                    &mint.pubkey(),
+                    rent,
+                    spl_token_interface::state::Mint::LEN as u64,
+                    &spl_token_interface::ID,
+                ),
+                spl_token_interface::instruction::initialize_mint2(&spl_token_interface::ID, &mint.pubkey(), &me, None, decimals)?,
+            ];
+            cluster.send_transaction(&ixs, &[wallet, &mint]).await?;
+            output(json, &mint.pubkey().to_string(), format!("mint {}", mint.pubkey()))?;
+        }
+        WalletCommand::MintTo { mint, to, amount } => {
+            let token_program = cluster.get_account(mint).await?.context("no such mint")?.owner;
+            let destination = ata(&to, &mint, &token_program);
+            let ixs = [
+                create_associated_token_account_idempotent(&me, &to, &mint, &token_program),
+                spl_token_2022_interface::instruction::mint_to(&token_program, &mint, &destination, &me, &[], amount)?,
+            ];
+            cluster.send_transaction(&ixs, &[wallet]).await?;
+            output(json, &destination.to_string(), format!("{amount} to {destination}"))?;
+        }
+        WalletCommand::Balance { mint } => {
+            let token_program = cluster.get_account(mint).await?.context("no such mint")?.owner;
+            let balance = cluster.token_balance(ata(&me, &mint, &token_program)).await?;
+            output(json, &balance, balance.to_string())?;
+        }
+        WalletCommand::Warp { seconds } => {
+            let rt = cluster.embedded()?;
+            let to = rt.now().await + seconds;
+            rt.warp_to_timestamp(to).await;
+            output(json, &to, format!("clock at {to}"))?;
         }
     }
     Ok(())

@@ -1,0 +1,94 @@
+//! The cluster a CLI command talks to, chosen by `--url`: `embedded:PATH` (the
+//! in-process runtime, its accounts and clock kept in PATH between commands) or any
+//! RPC URL.
+
+use std::path::PathBuf;
+
+use anchor_lang::prelude::Pubkey;
+use anyhow::{bail, Result};
+use solana_sdk::account::Account;
+use solana_sdk::instruction::Instruction;
+use solana_sdk::signature::Keypair;
+
+use crate::transport::{ClientError, Transport};
+use crate::{EmbeddedRuntime, RpcTransport, TxOutcome};
+
+pub enum Cluster {
+    Embedded {
+        runtime: Box<EmbeddedRuntime>,
+        state: PathBuf,
+    },
+    Rpc(RpcTransport),
+}
+
+impl Cluster {
+    /// `embedded:PATH` or an RPC URL; `wallet` pays the keeper's cranks on RPC.
+    pub async fn connect(url: &str, wallet: &Keypair) -> Result<Self> {
+        if let Some(path) = url.strip_prefix("embedded:") {
+            let state = PathBuf::from(path);
+            let runtime = Box::new(EmbeddedRuntime::load_state(&state).await?);
+            return Ok(Self::Embedded { runtime, state });
+        }
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            bail!("--url is embedded:PATH or an http(s) RPC URL, not {url}");
+        }
+        Ok(Self::Rpc(RpcTransport::new(url, wallet.insecure_clone())))
+    }
+
+    /// The embedded runtime, for what only it can do (airdrops, clock warps).
+    pub fn embedded(&mut self) -> Result<&mut EmbeddedRuntime> {
+        match self {
+            Self::Embedded { runtime, .. } => Ok(runtime),
+            Self::Rpc(_) => bail!("only the embedded runtime can do this; on a cluster use the Solana CLI"),
+        }
+    }
+
+    /// Saves the embedded runtime's state; nothing to do on RPC.
+    pub async fn finish(&mut self) -> Result<()> {
+        if let Self::Embedded { runtime, state } = self {
+            runtime.save_state(state).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Transport for Cluster {
+    fn fee_payer(&self) -> Pubkey {
+        match self {
+            Self::Embedded { runtime, .. } => runtime.fee_payer(),
+            Self::Rpc(rpc) => rpc.fee_payer(),
+        }
+    }
+
+    async fn send_transaction(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxOutcome, ClientError> {
+        match self {
+            Self::Embedded { runtime, .. } => runtime.send_transaction(ixs, signers).await,
+            Self::Rpc(rpc) => rpc.send_transaction(ixs, signers).await,
+        }
+    }
+
+    async fn get_account(&mut self, address: Pubkey) -> Result<Option<Account>, ClientError> {
+        match self {
+            Self::Embedded { runtime, .. } => runtime.get_account(address).await,
+            Self::Rpc(rpc) => rpc.get_account(address).await,
+        }
+    }
+
+    async fn unix_timestamp(&mut self) -> Result<i64, ClientError> {
+        match self {
+            Self::Embedded { runtime, .. } => runtime.unix_timestamp().await,
+            Self::Rpc(rpc) => rpc.unix_timestamp().await,
+        }
+    }
+
+    async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError> {
+        match self {
+            Self::Embedded { runtime, .. } => runtime.minimum_balance(bytes).await,
+            Self::Rpc(rpc) => rpc.minimum_balance(bytes).await,
+        }
+    }
+}
