@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use ale_protocol::constants::{MAX_ITEMS_PER_REFUND_CALL, MAX_ITEMS_PER_SETTLE, MAX_PUSHES_PER_CALL};
-use ale_protocol::state::{ledger_entries, Batch, Community, ProtocolConfig, ENTRY_PUSH_PAYOUTS};
+use ale_protocol::state::{Batch, Community, ProtocolConfig, ENTRY_PUSH_PAYOUTS};
 use ale_staking::state::StakingConfig;
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::instruction::Instruction;
@@ -22,6 +22,7 @@ use spl_associated_token_account_interface::instruction::create_associated_token
 use tracing::{info, warn};
 
 use crate::transport::{ClientError, Transport};
+use crate::views::ledger_members;
 use crate::{pda, protocol as ix, staking};
 
 #[derive(Clone, Debug)]
@@ -221,8 +222,8 @@ impl Keeper {
         // Tickets committed but never revealed hold rent until someone closes them.
         let mut open_tickets = 0;
         let ledger = t.data(community.ledger).await?;
-        let members: Vec<Pubkey> = ledger_entries(&ledger)
-            .map_err(anchor_err)?
+        let members: Vec<Pubkey> = ledger_members(&ledger)
+            .map_err(|e| ClientError::State(e.to_string()))?
             .iter()
             .map(|e| e.member)
             .collect();
@@ -304,7 +305,9 @@ impl Keeper {
         report: &mut PassReport,
     ) -> Result<(), ClientError> {
         let ledger = t.data(community.ledger).await?;
-        let entries = ledger_entries(&ledger).map_err(anchor_err)?.to_vec();
+        let entries = ledger_members(&ledger)
+            .map_err(|e| ClientError::State(e.to_string()))?
+            .to_vec();
         for (slot, mint) in community.mints.iter().enumerate() {
             if *mint == Pubkey::default() {
                 continue;

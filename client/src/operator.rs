@@ -11,7 +11,7 @@ use ale_staking::constants::{DEFAULT_COOLDOWN_SECONDS, DEFAULT_EPOCH_SECONDS};
 use ale_staking::instructions::InitializeParams;
 use ale_staking::state::StakingConfig;
 use anchor_lang::prelude::Pubkey;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::address::get_associated_token_address;
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
@@ -108,6 +108,12 @@ pub async fn bootstrap<T: Transport>(
     operator: &Keypair,
     genesis: &Genesis,
 ) -> Result<Bootstrap> {
+    // Settlement pays the treasury's and the community creator's fee accounts as two
+    // distinct writable accounts: a community whose creator is the treasury could
+    // never settle.
+    if !genesis.communities.is_empty() && genesis.treasury == operator.pubkey() {
+        bail!("the treasury must not be the operator's wallet, which creates the genesis communities");
+    }
     let mut done = Bootstrap::default();
     let staking = t
         .read_optional::<StakingConfig>(pda::staking_config())

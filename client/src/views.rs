@@ -1,11 +1,24 @@
 //! Read-only views for people: a community's leaderboard.
 
-use ale_protocol::state::{ledger_entries, Community, LedgerEntry};
+use ale_protocol::state::{ledger_entries, Community, Ledger, LedgerEntry};
 use anchor_lang::prelude::Pubkey;
-use anyhow::Result;
+use anchor_lang::AccountDeserialize;
+use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::transport::Transport;
+
+/// The ledger's members: its entries up to the header's length (the rest is capacity).
+pub fn ledger_members(data: &[u8]) -> Result<&[LedgerEntry]> {
+    let header_end = 8 + std::mem::size_of::<Ledger>();
+    let header = data
+        .get(..header_end)
+        .context("ledger shorter than its header")?;
+    let header = Ledger::try_deserialize(&mut &header[..]).context("ledger header")?;
+    ledger_entries(data)?
+        .get(..header.len as usize)
+        .context("ledger length past its capacity")
+}
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct LeaderboardRow {
@@ -49,7 +62,7 @@ pub async fn leaderboard<T: Transport>(
 ) -> Result<Vec<LeaderboardRow>> {
     let c: Community = t.read(community).await?;
     let ledger = t.data(c.ledger).await?;
-    let rows = ledger_entries(&ledger)?
+    let rows = ledger_members(&ledger)?
         .iter()
         .map(|e| LeaderboardRow::of(e.member.to_string(), e))
         .collect();

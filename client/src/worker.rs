@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use ale_protocol::events::TicketTaken;
 use ale_protocol::instructions::JoinProof;
-use ale_protocol::state::{ledger_entries, Batch};
+use ale_protocol::state::Batch;
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,7 @@ use spl_associated_token_account_interface::instruction::create_associated_token
 use crate::protocol::{self as ix, JoinWith};
 use crate::transport::Transport;
 use crate::pda;
+use crate::views::ledger_members;
 
 /// One committed ballot, kept until its reveal lands.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -124,7 +125,7 @@ pub async fn join_with_reputation<T: Transport>(
 ) -> Result<()> {
     let ledger_address = pda::ledger(&prerequisite);
     let ledger = t.data(ledger_address).await?;
-    let index = ledger_entries(&ledger)?
+    let index = ledger_members(&ledger)?
         .iter()
         .position(|e| e.member == wallet.pubkey())
         .context("not a member of the prerequisite community")?;

@@ -132,9 +132,10 @@ enum Command {
 enum OperatorCommand {
     /// Sets up both programs, genesis and the genesis communities; skips what is done.
     Init {
-        /// Receives protocol fees (default: the operator's wallet).
+        /// Receives protocol fees; not the operator's wallet (which creates the
+        /// genesis communities, and a community's creator must not be the treasury).
         #[arg(long)]
-        treasury: Option<Pubkey>,
+        treasury: Pubkey,
     },
     /// Values a payment mint's paid work in ALE: `ale_numerator / denominator` ALE
     /// base units per mint base unit.
@@ -388,7 +389,7 @@ async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Com
     let me = wallet.pubkey();
     match command {
         Command::Operator(OperatorCommand::Init { treasury }) => {
-            let genesis = Genesis::launch(treasury.unwrap_or(me));
+            let genesis = Genesis::launch(treasury);
             let done = operator::bootstrap(cluster, wallet, &genesis).await?;
             let communities: Vec<(String, String)> =
                 done.communities.iter().map(|(n, a)| (n.clone(), a.to_string())).collect();

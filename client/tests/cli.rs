@@ -1,0 +1,172 @@
+//! The `ale` binary end to end on a persistent embedded ledger: every actor runs as a
+//! separate process with its own keypair file, as on a real cluster. A worker's
+//! commit and reveal happen in different processes, so the saved ballot is all that
+//! carries the salt across.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+struct Cli {
+    dir: PathBuf,
+}
+
+impl Cli {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("ale-cli-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self { dir }
+    }
+
+    fn run(&self, wallet: &str, args: &[&str]) -> Result<String, String> {
+        let out = Command::new(env!("CARGO_BIN_EXE_ale"))
+            .current_dir(&self.dir)
+            .env("RUST_LOG", "error")
+            .env_remove("RUST_BACKTRACE")
+            .args(["--keypair", &format!("{wallet}.json"), "--json"])
+            .args(args)
+            .output()
+            .expect("run ale");
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+
+    fn ok(&self, wallet: &str, args: &[&str]) -> Value {
+        let out = self
+            .run(wallet, args)
+            .unwrap_or_else(|e| panic!("ale {args:?} failed: {e}"));
+        // Anchor's native logs may precede the JSON on stdout: parse from the first
+        // line that starts a JSON value.
+        let start = out
+            .lines()
+            .position(|l| l.starts_with(['{', '[', '"']) || l.parse::<f64>().is_ok() || l == "true" || l == "false")
+            .unwrap_or_else(|| panic!("no JSON in {out}"));
+        let json: Vec<&str> = out.lines().skip(start).collect();
+        serde_json::from_str(&json.join("\n")).unwrap_or_else(|e| panic!("{e}: {out}"))
+    }
+
+    fn wallet(&self, name: &str) -> String {
+        let address = self.ok(name, &["wallet", "new", "--out", &format!("{name}.json")]);
+        self.ok(name, &["wallet", "airdrop", "--sol", "5"]);
+        address.as_str().expect("address").to_string()
+    }
+
+    fn path(&self, p: &str) -> PathBuf {
+        self.dir.join(p)
+    }
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().expect("a string")
+}
+
+#[test]
+fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
+    let cli = Cli::new();
+    for name in ["operator", "treasury", "creator", "poster", "w1", "w2", "w3"] {
+        cli.wallet(name);
+    }
+    let treasury = text(&cli.ok("treasury", &["wallet", "address"])).to_string();
+
+    // Operator: idempotent initialiser with the genesis communities.
+    let communities = cli.ok("operator", &["operator", "init", "--treasury", &treasury]);
+    let names: Vec<&str> = communities
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c[0].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["Bot-or-Not", "Image Recognition", "Client: Acme Vision", "RLHF"]);
+    let again = cli.ok("operator", &["operator", "init", "--treasury", &treasury]);
+    assert_eq!(again, communities, "a second init changes nothing");
+
+    // Creator and a stablecoin.
+    cli.ok("creator", &["creator", "create-community", "--name", "Cats", "--skill", "image"]);
+    let mint = text(&cli.ok("operator", &["wallet", "create-mint", "--decimals", "6"])).to_string();
+    let poster = text(&cli.ok("poster", &["wallet", "address"])).to_string();
+    cli.ok("operator", &["wallet", "mint-to", "--mint", &mint, "--to", &poster, "--amount", "1000000"]);
+
+    // Image Recognition asks for reputation in Bot-or-Not: a newcomer is refused by name.
+    let refused = cli.run("w1", &["worker", "join", "Image Recognition"]).unwrap_err();
+    assert!(refused.contains("not a member of the prerequisite"), "{refused}");
+
+    for w in ["w1", "w2", "w3"] {
+        cli.ok(w, &["worker", "join", "Cats"]);
+    }
+    std::fs::write(cli.path("items.txt"), "img-1\nimg-2\nimg-3\nimg-4\n").expect("items");
+    let batch = text(&cli.ok(
+        "poster",
+        &["poster", "post", "--community", "Cats", "--items", "items.txt", "--mint", &mint, "--price", "1000", "--hours", "12"],
+    ))
+    .to_string();
+    assert_eq!(cli.ok("poster", &["wallet", "balance", "--mint", &mint]), 996_000);
+
+    // Workers label: img-1 and img-3 are cats (1); all three agree, which the
+    // template's early-stop margin decides in the first round.
+    for w in ["w1", "w2", "w3"] {
+        let items: Vec<u64> = cli.ok(w, &["worker", "take", &batch])
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i.as_u64().expect("index"))
+            .collect();
+        let labels: Vec<String> = items
+            .iter()
+            .map(|i| ((i % 2 == 0) as u8).to_string())
+            .collect();
+        cli.ok(w, &["worker", "commit", &batch, "--labels", &labels.join(",")]);
+    }
+    // Too early to reveal: the ballot stays saved.
+    assert_eq!(cli.ok("w1", &["worker", "reveal"]), 0);
+    let ballots = std::fs::read_dir(cli.path(".ale/ballots")).expect("ballots").count();
+    assert_eq!(ballots, 3);
+
+    cli.ok("w1", &["wallet", "warp", "3600"]);
+    for w in ["w1", "w2", "w3"] {
+        assert_eq!(cli.ok(w, &["worker", "reveal"]), 1, "{w} reveals from its saved ballot");
+    }
+    cli.ok("w1", &["wallet", "warp", "3600"]);
+    let report = cli.ok("operator", &["keeper", "--once"]);
+    assert_eq!(report["rounds_settled"], 1);
+    assert_eq!(report["failed"], 0);
+
+    let progress = cli.ok("poster", &["poster", "progress", &batch]);
+    assert_eq!(progress["decided"], 4);
+    let labels = cli.ok("poster", &["poster", "export", &batch, "--items", "items.txt", "--out", "labels"]);
+    let decided: Vec<(&str, u64)> = labels
+        .as_array()
+        .expect("labels")
+        .iter()
+        .map(|l| (l["item"].as_str().expect("item"), l["label"].as_u64().expect("label")))
+        .collect();
+    assert_eq!(decided, [("img-1", 1), ("img-2", 0), ("img-3", 1), ("img-4", 0)]);
+    assert!(Path::new(&cli.path("labels/labels.csv")).exists());
+    assert!(Path::new(&cli.path("labels/labels.jsonl")).exists());
+
+    // Workers claim their pay once; a second claim is refused by name.
+    let paid = cli.ok("w1", &["worker", "claim", "Cats", "--mint", &mint]).as_u64().expect("amount");
+    assert!(paid > 0);
+    let nothing = cli.run("w1", &["worker", "claim", "Cats", "--mint", &mint]).unwrap_err();
+    assert!(nothing.contains("NothingToClaim"), "{nothing}");
+    let board = cli.ok("w1", &["leaderboard", "Cats"]);
+    assert_eq!(board.as_array().expect("rows").len(), 3, "members only");
+    assert_eq!(board[0]["tasks_won"], 4);
+
+    // A staker: genesis went to the operator's ALE account.
+    let view = cli.ok("operator", &["staker", "stake", "1000000000000"]);
+    assert_eq!(view["active"], 1_000_000_000_000u64);
+    let view = cli.ok("operator", &["staker", "unstake", "400000000000"]);
+    assert_eq!(view["cooling"], 400_000_000_000u64);
+    let early = cli.run("operator", &["staker", "withdraw"]).unwrap_err();
+    assert!(early.contains("CooldownNotElapsed"), "{early}");
+
+    // RPC is chosen by URL; a malformed one is refused before anything is sent.
+    let bad = cli.run("operator", &["--url", "devnet", "staker", "show"]).unwrap_err();
+    assert!(bad.contains("embedded:PATH or an http(s) RPC URL"), "{bad}");
+    let _ = std::fs::remove_dir_all(&cli.dir);
+}
