@@ -18,7 +18,7 @@ pub enum Cluster {
         runtime: Box<EmbeddedRuntime>,
         state: PathBuf,
     },
-    Rpc(RpcTransport),
+    Rpc(Box<RpcTransport>),
 }
 
 impl Cluster {
@@ -32,14 +32,19 @@ impl Cluster {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             bail!("--url is embedded:PATH or an http(s) RPC URL, not {url}");
         }
-        Ok(Self::Rpc(RpcTransport::new(url, wallet.insecure_clone())))
+        Ok(Self::Rpc(Box::new(RpcTransport::new(
+            url,
+            wallet.insecure_clone(),
+        ))))
     }
 
     /// The embedded runtime, for what only it can do (airdrops, clock warps).
     pub fn embedded(&mut self) -> Result<&mut EmbeddedRuntime> {
         match self {
             Self::Embedded { runtime, .. } => Ok(runtime),
-            Self::Rpc(_) => bail!("only the embedded runtime can do this; on a cluster use the Solana CLI"),
+            Self::Rpc(_) => {
+                bail!("only the embedded runtime can do this; on a cluster use the Solana CLI")
+            }
         }
     }
 

@@ -3,9 +3,9 @@
 //! runtime ships as BPF binaries. Used by the tests and by the demo.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::mem::transmute;
 use std::path::Path;
 use std::str::FromStr;
-use std::mem::transmute;
 
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::{AccountDeserialize, Discriminator};
@@ -98,7 +98,10 @@ impl EmbeddedRuntime {
     /// sequence of commands acts on one persistent local market.
     pub async fn load_state(path: &Path) -> Result<Self> {
         let saved: Option<SavedState> = match std::fs::read(path) {
-            Ok(bytes) => Some(serde_json::from_slice(&bytes).with_context(|| format!("read {}", path.display()))?),
+            Ok(bytes) => Some(
+                serde_json::from_slice(&bytes)
+                    .with_context(|| format!("read {}", path.display()))?,
+            ),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(e).with_context(|| format!("open {}", path.display())),
         };
@@ -216,8 +219,10 @@ impl EmbeddedRuntime {
                 .copied()
                 .filter(|k| k.pubkey() != payer.pubkey()),
         );
-        self.touched
-            .extend(ixs.iter().flat_map(|ix| ix.accounts.iter().map(|m| m.pubkey)));
+        self.touched.extend(
+            ixs.iter()
+                .flat_map(|ix| ix.accounts.iter().map(|m| m.pubkey)),
+        );
         let blockhash = self.latest_blockhash().await;
         let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
         if self.sent.insert(tx.signatures[0]) {

@@ -12,7 +12,9 @@
 
 use std::time::Duration;
 
-use ale_protocol::constants::{MAX_ITEMS_PER_REFUND_CALL, MAX_ITEMS_PER_SETTLE, MAX_PUSHES_PER_CALL};
+use ale_protocol::constants::{
+    MAX_ITEMS_PER_REFUND_CALL, MAX_ITEMS_PER_SETTLE, MAX_PUSHES_PER_CALL,
+};
 use ale_protocol::state::{Batch, Community, ProtocolConfig, ENTRY_PUSH_PAYOUTS};
 use ale_staking::state::StakingConfig;
 use anchor_lang::prelude::Pubkey;
@@ -139,7 +141,10 @@ impl Keeper {
         let mut report = PassReport::default();
         let now = t.unix_timestamp().await?;
         self.crank_inflation(t, now, &mut report).await?;
-        let Some(config) = t.read_optional::<ProtocolConfig>(pda::protocol_config()).await? else {
+        let Some(config) = t
+            .read_optional::<ProtocolConfig>(pda::protocol_config())
+            .await?
+        else {
             return Ok(report);
         };
         for id in 0..config.community_count {
@@ -167,13 +172,19 @@ impl Keeper {
         now: i64,
         report: &mut PassReport,
     ) -> Result<(), ClientError> {
-        let Some(staking) = t.read_optional::<StakingConfig>(pda::staking_config()).await? else {
+        let Some(staking) = t
+            .read_optional::<StakingConfig>(pda::staking_config())
+            .await?
+        else {
             return Ok(());
         };
         // Once an epoch keeps bucket B's pots rolling; stakers' own transactions
         // crank in between.
         if staking.genesis_done && now >= staking.last_emission_ts + staking.epoch_seconds {
-            if let Sent::Done = self.send(t, "crank inflation", &[staking::crank_inflation()], report).await? {
+            if let Sent::Done = self
+                .send(t, "crank inflation", &[staking::crank_inflation()], report)
+                .await?
+            {
                 report.inflation_cranks += 1;
             }
         }
@@ -257,8 +268,15 @@ impl Keeper {
 
         // A finished batch with no ticket left closes after the grace period: all rent
         // back to the poster.
-        let grace_over = now >= batch.deadline.saturating_add(self.config.close_grace_seconds);
-        if open_tickets == 0 && grace_over && batch.is_finished() && batch.escrow_expected().map_err(anchor_err)? == 0 {
+        let grace_over = now
+            >= batch
+                .deadline
+                .saturating_add(self.config.close_grace_seconds);
+        if open_tickets == 0
+            && grace_over
+            && batch.is_finished()
+            && batch.escrow_expected().map_err(anchor_err)? == 0
+        {
             let close = ix::close_batch(address, &batch);
             if let Sent::Done = self.send(t, "close batch", &[close], report).await? {
                 report.batches_closed += 1;
@@ -326,8 +344,10 @@ impl Keeper {
                 }
             }
             for chunk in due.chunks(MAX_PUSHES_PER_CALL) {
-                let (indices, destinations): (Vec<u32>, Vec<Pubkey>) = chunk.iter().copied().unzip();
-                let push = ix::push_payouts(address, *mint, mint_account.owner, indices, &destinations);
+                let (indices, destinations): (Vec<u32>, Vec<Pubkey>) =
+                    chunk.iter().copied().unzip();
+                let push =
+                    ix::push_payouts(address, *mint, mint_account.owner, indices, &destinations);
                 if let Sent::Done = self.send(t, "push payouts", &[push], report).await? {
                     report.pushes += 1;
                 }

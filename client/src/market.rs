@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use ale_protocol::instructions::CommunityParams;
-use ale_protocol::state::{item_states_mut, ledger_entries, Batch, JoinRule, LedgerEntry, SKIP_LABEL};
+use ale_protocol::state::{
+    item_states_mut, ledger_entries, Batch, JoinRule, LedgerEntry, SKIP_LABEL,
+};
 use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use solana_sdk::signature::{Keypair, Signer};
@@ -72,8 +74,12 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
     // Operator: staking (ale-protocol reports to it), genesis, protocol config.
     let operator = m.inner.funded_wallet(100).await;
     let treasury = Keypair::new();
-    operator::bootstrap(&mut m, &operator, &operator::Genesis::with_treasury(treasury.pubkey()))
-        .await?;
+    operator::bootstrap(
+        &mut m,
+        &operator,
+        &operator::Genesis::with_treasury(treasury.pubkey()),
+    )
+    .await?;
 
     // A community creator opens an open community with the template defaults.
     let creator = m.inner.funded_wallet(10).await;
@@ -119,7 +125,9 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
     let poster = m.inner.funded_wallet(50).await;
     let poster_token = m.inner.create_token_account(&usd, &poster.pubkey()).await;
     let deposit = PRICE_PER_ITEM * ds.items as u64;
-    m.inner.mint_to(&usd, &usd_authority, &poster_token, deposit).await;
+    m.inner
+        .mint_to(&usd, &usd_authority, &poster_token, deposit)
+        .await;
     let round_seconds = 2 * WINDOW_SECONDS as i64;
     let max_rounds = 1
         + (consensus.max_votes - consensus.min_votes) as i64
@@ -143,7 +151,9 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
     // Rounds: tickets and commits, reveals, then the keeper settles.
     let mut rounds = 0;
     let mut votes = 0u64;
-    let settle_accounts = ix::settle_round(batch_address, &batch, usd, usd, 0, 1).accounts.len();
+    let settle_accounts = ix::settle_round(batch_address, &batch, usd, usd, 0, 1)
+        .accounts
+        .len();
     for round in 0..max_rounds as u32 {
         let start = batch.commit_end(round)? - WINDOW_SECONDS as i64;
         if m.inner.now().await < start {
@@ -180,7 +190,16 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
                 continue;
             }
             votes += labels.iter().filter(|&&l| l != SKIP_LABEL).count() as u64;
-            worker::commit(&mut m, store, wallet, batch_address, round, assigned, labels).await?;
+            worker::commit(
+                &mut m,
+                store,
+                wallet,
+                batch_address,
+                round,
+                assigned,
+                labels,
+            )
+            .await?;
             committed += 1;
         }
         bar.finish_and_clear();

@@ -101,8 +101,7 @@ impl<T: Transport> Transport for Metered<T> {
         cost.largest_bytes = cost.largest_bytes.max(bytes);
         if let Ok(outcome) = &result {
             for settled in outcome.events::<RoundSettled>() {
-                self.most_votes_per_settle =
-                    self.most_votes_per_settle.max(settled.votes_credited);
+                self.most_votes_per_settle = self.most_votes_per_settle.max(settled.votes_credited);
             }
         }
         result

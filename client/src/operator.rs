@@ -112,7 +112,9 @@ pub async fn bootstrap<T: Transport>(
     // distinct writable accounts: a community whose creator is the treasury could
     // never settle.
     if !genesis.communities.is_empty() && genesis.treasury == operator.pubkey() {
-        bail!("the treasury must not be the operator's wallet, which creates the genesis communities");
+        bail!(
+            "the treasury must not be the operator's wallet, which creates the genesis communities"
+        );
     }
     let mut done = Bootstrap::default();
     let staking = t
@@ -124,9 +126,12 @@ pub async fn bootstrap<T: Transport>(
             epoch_seconds: genesis.epoch_seconds,
             protocol_program: ale_protocol::ID,
         };
-        t.send_transaction(&[staking::initialize(operator.pubkey(), params)], &[operator])
-            .await
-            .context("initialize staking")?;
+        t.send_transaction(
+            &[staking::initialize(operator.pubkey(), params)],
+            &[operator],
+        )
+        .await
+        .context("initialize staking")?;
         done.steps_sent += 1;
     } else {
         done.steps_already_done += 1;
@@ -150,8 +155,7 @@ pub async fn bootstrap<T: Transport>(
     } else {
         done.steps_already_done += 1;
     }
-    if t
-        .read_optional::<ProtocolConfig>(pda::protocol_config())
+    if t.read_optional::<ProtocolConfig>(pda::protocol_config())
         .await?
         .is_none()
     {
@@ -200,7 +204,12 @@ pub async fn bootstrap<T: Transport>(
 }
 
 /// A community from the template's defaults.
-pub fn template(name: &str, skill_tag: &str, num_classes: u8, join_rule: JoinRule) -> CommunityParams {
+pub fn template(
+    name: &str,
+    skill_tag: &str,
+    num_classes: u8,
+    join_rule: JoinRule,
+) -> CommunityParams {
     CommunityParams {
         name: name.into(),
         skill_tag: skill_tag.into(),
@@ -233,7 +242,12 @@ pub async fn create_community<T: Transport>(
     };
     let name = params.name.clone();
     t.send_transaction(
-        &[ix::create_community(creator.pubkey(), id, params, prerequisite)],
+        &[ix::create_community(
+            creator.pubkey(),
+            id,
+            params,
+            prerequisite,
+        )],
         &[creator],
     )
     .await

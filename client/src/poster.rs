@@ -5,7 +5,9 @@ use std::path::Path;
 
 use ale_math::consensus::Tally;
 use ale_protocol::instructions::PostBatchParams;
-use ale_protocol::state::{item_states_mut, Batch, Community, ItemTable, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED};
+use ale_protocol::state::{
+    item_states_mut, Batch, Community, ItemTable, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED,
+};
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
@@ -121,8 +123,11 @@ pub async fn cancel<T: Transport>(
     count: u32,
 ) -> Result<()> {
     let batch: Batch = t.read(batch_address).await?;
-    t.send_transaction(&[ix::cancel_items(batch_address, &batch, first, count)], &[poster])
-        .await?;
+    t.send_transaction(
+        &[ix::cancel_items(batch_address, &batch, first, count)],
+        &[poster],
+    )
+    .await?;
     Ok(())
 }
 
@@ -179,7 +184,10 @@ pub fn export(labels: &[LabelledItem], dir: &Path) -> Result<()> {
         csv.serialize(row)?;
     }
     csv.flush()?;
-    let jsonl: Vec<String> = labels.iter().map(serde_json::to_string).collect::<Result<_, _>>()?;
+    let jsonl: Vec<String> = labels
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<_, _>>()?;
     std::fs::write(dir.join("labels.jsonl"), jsonl.join("\n") + "\n")?;
     Ok(())
 }
@@ -218,6 +226,8 @@ pub async fn progress<T: Transport>(t: &mut T, batch_address: Pubkey) -> Result<
         votes,
         round: batch.settled_rounds,
         deadline: batch.deadline,
-        escrow_left: batch.escrow_expected().map_err(|e| anyhow::anyhow!("{e}"))?,
+        escrow_left: batch
+            .escrow_expected()
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
     })
 }

@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
+use solana_commitment_config::CommitmentConfig;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::client_error::Error as RpcError;
 use solana_rpc_client_types::config::RpcTransactionConfig;
 use solana_sdk::account::Account;
 use solana_sdk::clock::Clock;
-use solana_commitment_config::CommitmentConfig;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;

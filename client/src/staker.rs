@@ -46,7 +46,12 @@ pub async fn unstake<T: Transport>(t: &mut T, wallet: &Keypair, amount: u64) -> 
 
 /// Withdraws stake whose cooldown has ended to the wallet's ALE account.
 pub async fn withdraw<T: Transport>(t: &mut T, wallet: &Keypair) -> Result<()> {
-    send(t, wallet, staking::withdraw(wallet.pubkey(), ale_account(&wallet.pubkey()))).await
+    send(
+        t,
+        wallet,
+        staking::withdraw(wallet.pubkey(), ale_account(&wallet.pubkey())),
+    )
+    .await
 }
 
 /// Claims staking rewards to the wallet's ALE account (opened if missing); returns
@@ -55,9 +60,18 @@ pub async fn claim<T: Transport>(t: &mut T, wallet: &Keypair) -> Result<u64> {
     let owner = wallet.pubkey();
     let destination = ale_account(&owner);
     let before = t.token_balance(destination).await?;
-    let open = create_associated_token_account_idempotent(&owner, &owner, &pda::ale_mint(), &anchor_spl::token::ID);
+    let open = create_associated_token_account_idempotent(
+        &owner,
+        &owner,
+        &pda::ale_mint(),
+        &anchor_spl::token::ID,
+    );
     t.send_transaction(
-        &[open, staking::crank_inflation(), staking::claim_rewards(owner, destination)],
+        &[
+            open,
+            staking::crank_inflation(),
+            staking::claim_rewards(owner, destination),
+        ],
         &[wallet],
     )
     .await?;

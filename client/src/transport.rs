@@ -117,8 +117,14 @@ fn program_errors() -> &'static ErrorTable<(&'static str, u32)> {
     static TABLE: OnceLock<ErrorTable<(&'static str, u32)>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let idls = [
-            ("ale_protocol", include_str!("../../app-idl/ale_protocol.json")),
-            ("ale_staking", include_str!("../../app-idl/ale_staking.json")),
+            (
+                "ale_protocol",
+                include_str!("../../app-idl/ale_protocol.json"),
+            ),
+            (
+                "ale_staking",
+                include_str!("../../app-idl/ale_staking.json"),
+            ),
         ];
         let mut table = HashMap::new();
         for (program, json) in idls {

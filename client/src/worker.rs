@@ -19,9 +19,9 @@ use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id as ata;
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 
+use crate::pda;
 use crate::protocol::{self as ix, JoinWith};
 use crate::transport::Transport;
-use crate::pda;
 use crate::views::ledger_members;
 
 /// One committed ballot, kept until its reveal lands.
@@ -43,7 +43,9 @@ impl Ballot {
             .map(|i| u8::from_str_radix(self.salt.get(i..i + 2).unwrap_or("zz"), 16))
             .collect::<Result<_, _>>()
             .context("salt is not hex")?;
-        bytes.try_into().map_err(|_| anyhow::anyhow!("salt is not 32 bytes"))
+        bytes
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("salt is not 32 bytes"))
     }
 }
 
@@ -110,7 +112,12 @@ fn pubkey(s: &str) -> Result<Pubkey> {
 }
 
 pub async fn join<T: Transport>(t: &mut T, wallet: &Keypair, community: Pubkey) -> Result<()> {
-    let join = ix::join_community(wallet.pubkey(), community, JoinWith::Nothing, JoinProof::default());
+    let join = ix::join_community(
+        wallet.pubkey(),
+        community,
+        JoinWith::Nothing,
+        JoinProof::default(),
+    );
     t.send_transaction(&[join], &[wallet]).await?;
     Ok(())
 }
@@ -152,7 +159,15 @@ pub async fn take_ticket<T: Transport>(
 ) -> Result<(u32, Vec<u32>)> {
     let batch: Batch = t.read(batch_address).await?;
     let round = batch.settled_rounds;
-    let take = ix::take_ticket(wallet.pubkey(), batch.community, batch_address, &batch, round, false, None);
+    let take = ix::take_ticket(
+        wallet.pubkey(),
+        batch.community,
+        batch_address,
+        &batch,
+        round,
+        false,
+        None,
+    );
     let outcome = t.send_transaction(&[take], &[wallet]).await?;
     let Some(taken) = outcome.events::<TicketTaken>().pop() else {
         bail!("take_ticket emitted no TicketTaken event");
@@ -185,8 +200,16 @@ pub async fn commit<T: Transport>(
         salt: salt.iter().map(|b| format!("{b:02x}")).collect(),
     })?;
     let commitment = ix::vote_commitment(&labels, &salt, &wallet.pubkey(), &ticket);
-    t.send_transaction(&[ix::commit_votes(wallet.pubkey(), batch_address, ticket, commitment)], &[wallet])
-        .await?;
+    t.send_transaction(
+        &[ix::commit_votes(
+            wallet.pubkey(),
+            batch_address,
+            ticket,
+            commitment,
+        )],
+        &[wallet],
+    )
+    .await?;
     Ok(())
 }
 
@@ -211,7 +234,11 @@ pub async fn reveal_due<T: Transport>(
             store.forget(&ballot.ticket)?;
             continue;
         }
-        if now < batch.commit_end(ballot.round).map_err(|e| anyhow::anyhow!("{e}"))? {
+        if now
+            < batch
+                .commit_end(ballot.round)
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+        {
             continue;
         }
         let reveal = ix::reveal_votes(
@@ -237,14 +264,15 @@ pub async fn claim<T: Transport>(
     community: Pubkey,
     mint: Pubkey,
 ) -> Result<u64> {
-    let token_program = t
-        .get_account(mint)
-        .await?
-        .context("no such mint")?
-        .owner;
+    let token_program = t.get_account(mint).await?.context("no such mint")?.owner;
     let destination = ata(&wallet.pubkey(), &mint, &token_program);
     let before = t.token_balance(destination).await?;
-    let open = create_associated_token_account_idempotent(&wallet.pubkey(), &wallet.pubkey(), &mint, &token_program);
+    let open = create_associated_token_account_idempotent(
+        &wallet.pubkey(),
+        &wallet.pubkey(),
+        &mint,
+        &token_program,
+    );
     let claim = ix::claim_pay(wallet.pubkey(), community, mint, destination, token_program);
     t.send_transaction(&[open, claim], &[wallet]).await?;
     Ok(t.token_balance(destination).await? - before)

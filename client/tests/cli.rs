@@ -44,7 +44,12 @@ impl Cli {
         // line that starts a JSON value.
         let start = out
             .lines()
-            .position(|l| l.starts_with(['{', '[', '"']) || l.parse::<f64>().is_ok() || l == "true" || l == "false")
+            .position(|l| {
+                l.starts_with(['{', '[', '"'])
+                    || l.parse::<f64>().is_ok()
+                    || l == "true"
+                    || l == "false"
+            })
             .unwrap_or_else(|| panic!("no JSON in {out}"));
         let json: Vec<&str> = out.lines().skip(start).collect();
         serde_json::from_str(&json.join("\n")).unwrap_or_else(|e| panic!("{e}: {out}"))
@@ -68,7 +73,9 @@ fn text(v: &Value) -> &str {
 #[test]
 fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
     let cli = Cli::new();
-    for name in ["operator", "treasury", "creator", "poster", "w1", "w2", "w3"] {
+    for name in [
+        "operator", "treasury", "creator", "poster", "w1", "w2", "w3",
+    ] {
         cli.wallet(name);
     }
     let treasury = text(&cli.ok("treasury", &["wallet", "address"])).to_string();
@@ -81,19 +88,47 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
         .iter()
         .map(|c| c[0].as_str().expect("name"))
         .collect();
-    assert_eq!(names, ["Bot-or-Not", "Image Recognition", "Client: Acme Vision", "RLHF"]);
+    assert_eq!(
+        names,
+        [
+            "Bot-or-Not",
+            "Image Recognition",
+            "Client: Acme Vision",
+            "RLHF"
+        ]
+    );
     let again = cli.ok("operator", &["operator", "init", "--treasury", &treasury]);
     assert_eq!(again, communities, "a second init changes nothing");
 
     // Creator and a stablecoin.
-    cli.ok("creator", &["creator", "create-community", "--name", "Cats", "--skill", "image"]);
+    cli.ok(
+        "creator",
+        &[
+            "creator",
+            "create-community",
+            "--name",
+            "Cats",
+            "--skill",
+            "image",
+        ],
+    );
     let mint = text(&cli.ok("operator", &["wallet", "create-mint", "--decimals", "6"])).to_string();
     let poster = text(&cli.ok("poster", &["wallet", "address"])).to_string();
-    cli.ok("operator", &["wallet", "mint-to", "--mint", &mint, "--to", &poster, "--amount", "1000000"]);
+    cli.ok(
+        "operator",
+        &[
+            "wallet", "mint-to", "--mint", &mint, "--to", &poster, "--amount", "1000000",
+        ],
+    );
 
     // Image Recognition asks for reputation in Bot-or-Not: a newcomer is refused by name.
-    let refused = cli.run("w1", &["worker", "join", "Image Recognition"]).unwrap_err();
-    assert!(refused.contains("not a member of the prerequisite"), "{refused}");
+    let refused = cli
+        .run("w1", &["worker", "join", "Image Recognition"])
+        .unwrap_err();
+    assert!(
+        refused.contains("not a member of the prerequisite"),
+        "{refused}"
+    );
 
     for w in ["w1", "w2", "w3"] {
         cli.ok(w, &["worker", "join", "Cats"]);
@@ -101,15 +136,32 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
     std::fs::write(cli.path("items.txt"), "img-1\nimg-2\nimg-3\nimg-4\n").expect("items");
     let batch = text(&cli.ok(
         "poster",
-        &["poster", "post", "--community", "Cats", "--items", "items.txt", "--mint", &mint, "--price", "1000", "--hours", "12"],
+        &[
+            "poster",
+            "post",
+            "--community",
+            "Cats",
+            "--items",
+            "items.txt",
+            "--mint",
+            &mint,
+            "--price",
+            "1000",
+            "--hours",
+            "12",
+        ],
     ))
     .to_string();
-    assert_eq!(cli.ok("poster", &["wallet", "balance", "--mint", &mint]), 996_000);
+    assert_eq!(
+        cli.ok("poster", &["wallet", "balance", "--mint", &mint]),
+        996_000
+    );
 
     // Workers label: img-1 and img-3 are cats (1); all three agree, which the
     // template's early-stop margin decides in the first round.
     for w in ["w1", "w2", "w3"] {
-        let items: Vec<u64> = cli.ok(w, &["worker", "take", &batch])
+        let items: Vec<u64> = cli
+            .ok(w, &["worker", "take", &batch])
             .as_array()
             .expect("items")
             .iter()
@@ -119,16 +171,25 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
             .iter()
             .map(|i| ((i % 2 == 0) as u8).to_string())
             .collect();
-        cli.ok(w, &["worker", "commit", &batch, "--labels", &labels.join(",")]);
+        cli.ok(
+            w,
+            &["worker", "commit", &batch, "--labels", &labels.join(",")],
+        );
     }
     // Too early to reveal: the ballot stays saved.
     assert_eq!(cli.ok("w1", &["worker", "reveal"]), 0);
-    let ballots = std::fs::read_dir(cli.path(".ale/ballots")).expect("ballots").count();
+    let ballots = std::fs::read_dir(cli.path(".ale/ballots"))
+        .expect("ballots")
+        .count();
     assert_eq!(ballots, 3);
 
     cli.ok("w1", &["wallet", "warp", "3600"]);
     for w in ["w1", "w2", "w3"] {
-        assert_eq!(cli.ok(w, &["worker", "reveal"]), 1, "{w} reveals from its saved ballot");
+        assert_eq!(
+            cli.ok(w, &["worker", "reveal"]),
+            1,
+            "{w} reveals from its saved ballot"
+        );
     }
     cli.ok("w1", &["wallet", "warp", "3600"]);
     let report = cli.ok("operator", &["keeper", "--once"]);
@@ -137,21 +198,45 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
 
     let progress = cli.ok("poster", &["poster", "progress", &batch]);
     assert_eq!(progress["decided"], 4);
-    let labels = cli.ok("poster", &["poster", "export", &batch, "--items", "items.txt", "--out", "labels"]);
+    let labels = cli.ok(
+        "poster",
+        &[
+            "poster",
+            "export",
+            &batch,
+            "--items",
+            "items.txt",
+            "--out",
+            "labels",
+        ],
+    );
     let decided: Vec<(&str, u64)> = labels
         .as_array()
         .expect("labels")
         .iter()
-        .map(|l| (l["item"].as_str().expect("item"), l["label"].as_u64().expect("label")))
+        .map(|l| {
+            (
+                l["item"].as_str().expect("item"),
+                l["label"].as_u64().expect("label"),
+            )
+        })
         .collect();
-    assert_eq!(decided, [("img-1", 1), ("img-2", 0), ("img-3", 1), ("img-4", 0)]);
+    assert_eq!(
+        decided,
+        [("img-1", 1), ("img-2", 0), ("img-3", 1), ("img-4", 0)]
+    );
     assert!(Path::new(&cli.path("labels/labels.csv")).exists());
     assert!(Path::new(&cli.path("labels/labels.jsonl")).exists());
 
     // Workers claim their pay once; a second claim is refused by name.
-    let paid = cli.ok("w1", &["worker", "claim", "Cats", "--mint", &mint]).as_u64().expect("amount");
+    let paid = cli
+        .ok("w1", &["worker", "claim", "Cats", "--mint", &mint])
+        .as_u64()
+        .expect("amount");
     assert!(paid > 0);
-    let nothing = cli.run("w1", &["worker", "claim", "Cats", "--mint", &mint]).unwrap_err();
+    let nothing = cli
+        .run("w1", &["worker", "claim", "Cats", "--mint", &mint])
+        .unwrap_err();
     assert!(nothing.contains("NothingToClaim"), "{nothing}");
     let board = cli.ok("w1", &["leaderboard", "Cats"]);
     assert_eq!(board.as_array().expect("rows").len(), 3, "members only");
@@ -166,7 +251,9 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
     assert!(early.contains("CooldownNotElapsed"), "{early}");
 
     // RPC is chosen by URL; a malformed one is refused before anything is sent.
-    let bad = cli.run("operator", &["--url", "devnet", "staker", "show"]).unwrap_err();
+    let bad = cli
+        .run("operator", &["--url", "devnet", "staker", "show"])
+        .unwrap_err();
     assert!(bad.contains("embedded:PATH or an http(s) RPC URL"), "{bad}");
     let _ = std::fs::remove_dir_all(&cli.dir);
 }

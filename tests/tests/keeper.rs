@@ -106,7 +106,10 @@ async fn a_keeper_killed_at_every_crank_settles_refunds_and_closes_exactly_once(
         pool.commit(m, batch, 0, &labels, salt).await.unwrap();
         ballots.push((m, labels, salt));
     }
-    pool.env.rt.warp_to_timestamp(b.commit_end(0).unwrap()).await;
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
     for (m, labels, salt) in &ballots {
         pool.reveal(*m, batch, &b, 0, labels, *salt).await.unwrap();
         *voted.entry(*m).or_default() += labels.len() as u32;
@@ -148,7 +151,10 @@ async fn a_keeper_killed_at_every_crank_settles_refunds_and_closes_exactly_once(
     }
     for (index, entry) in entries.iter().enumerate() {
         let expected = decided_votes.get(&(index as u32)).copied().unwrap_or(0);
-        assert_eq!(entry.tasks_done, expected, "member {index} credited once per vote");
+        assert_eq!(
+            entry.tasks_done, expected,
+            "member {index} credited once per vote"
+        );
     }
     assert_eq!(
         entries.iter().map(|e| e.reputation).sum::<u64>(),
@@ -162,8 +168,7 @@ async fn a_keeper_killed_at_every_crank_settles_refunds_and_closes_exactly_once(
     assert_eq!(vault, entries.iter().map(|e| e.claimable[0]).sum::<u64>());
     let treasury = get_associated_token_address(&pool.env.treasury.pubkey(), &pool.env.usd);
     let creator = get_associated_token_address(&community.creator, &pool.env.usd);
-    let fees =
-        pool.env.rt.token_balance(treasury).await + pool.env.rt.token_balance(creator).await;
+    let fees = pool.env.rt.token_balance(treasury).await + pool.env.rt.token_balance(creator).await;
     assert_eq!(fees, done.fees_paid);
     assert_eq!(vault + fees, done.credited + done.fees_paid);
 
@@ -176,7 +181,10 @@ async fn a_keeper_killed_at_every_crank_settles_refunds_and_closes_exactly_once(
     assert!(pool.env.rt.account(batch).await.is_none(), "batch closed");
     for m in 0..6 {
         let ticket = pool.ticket(m, batch, 0);
-        assert!(pool.env.rt.account(ticket).await.is_none(), "ticket {m} closed");
+        assert!(
+            pool.env.rt.account(ticket).await.is_none(),
+            "ticket {m} closed"
+        );
     }
     let poster_end = pool.env.rt.token_balance(pool.poster.token).await;
     assert_eq!(

@@ -28,7 +28,11 @@ use spl_associated_token_account_interface::instruction::create_associated_token
 struct Cli {
     /// The cluster: `embedded:PATH` (the in-process runtime, its state kept in PATH
     /// between commands) or an RPC URL (devnet, mainnet, a local validator).
-    #[arg(long, global = true, default_value = "embedded:.ale/embedded-ledger.json")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "embedded:.ale/embedded-ledger.json"
+    )]
     url: String,
     /// The signing wallet, a Solana CLI keypair file.
     #[arg(long, global = true, default_value = "~/.config/solana/id.json")]
@@ -212,7 +216,9 @@ enum WorkerCommand {
         community: CommunityRef,
     },
     /// Takes a ticket in the batch's current round and prints the items assigned.
-    Take { batch: Pubkey },
+    Take {
+        batch: Pubkey,
+    },
     /// Commits labels for the ticket of the current round, one per assigned item in
     /// order (255 skips an item). Labels and salt are saved before sending.
     Commit {
@@ -339,8 +345,13 @@ async fn main() -> Result<()> {
         }
         Command::Wallet(WalletCommand::New { out }) => {
             let wallet = Keypair::new();
-            write_keypair_file(&wallet, &out).map_err(|e| anyhow!("write {}: {e}", out.display()))?;
-            output(cli.json, &wallet.pubkey().to_string(), wallet.pubkey().to_string())?;
+            write_keypair_file(&wallet, &out)
+                .map_err(|e| anyhow!("write {}: {e}", out.display()))?;
+            output(
+                cli.json,
+                &wallet.pubkey().to_string(),
+                wallet.pubkey().to_string(),
+            )?;
         }
         command => {
             let wallet = load_keypair(&cli.keypair)?;
@@ -385,30 +396,59 @@ fn ballots_path(wallet: &Keypair) -> PathBuf {
 }
 
 /// The commands that act on a cluster as one of the market's actors.
-async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Command) -> Result<()> {
+async fn actor(
+    cluster: &mut Cluster,
+    wallet: &Keypair,
+    json: bool,
+    command: Command,
+) -> Result<()> {
     let me = wallet.pubkey();
     match command {
         Command::Operator(OperatorCommand::Init { treasury }) => {
             let genesis = Genesis::launch(treasury);
             let done = operator::bootstrap(cluster, wallet, &genesis).await?;
-            let communities: Vec<(String, String)> =
-                done.communities.iter().map(|(n, a)| (n.clone(), a.to_string())).collect();
+            let communities: Vec<(String, String)> = done
+                .communities
+                .iter()
+                .map(|(n, a)| (n.clone(), a.to_string()))
+                .collect();
             let human = format!(
                 "{} steps sent, {} already done\n{}",
                 done.steps_sent,
                 done.steps_already_done,
-                communities.iter().map(|(n, a)| format!("{n}: {a}")).collect::<Vec<_>>().join("\n")
+                communities
+                    .iter()
+                    .map(|(n, a)| format!("{n}: {a}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             );
             output(json, &communities, human)?;
         }
-        Command::Operator(OperatorCommand::SetRate { mint, ale_numerator, denominator }) => {
-            let rate = ConversionRate { mint, ale_numerator, denominator };
+        Command::Operator(OperatorCommand::SetRate {
+            mint,
+            ale_numerator,
+            denominator,
+        }) => {
+            let rate = ConversionRate {
+                mint,
+                ale_numerator,
+                denominator,
+            };
             cluster
-                .send_transaction(&[ale_client::protocol::set_conversion_rate(me, rate)], &[wallet])
+                .send_transaction(
+                    &[ale_client::protocol::set_conversion_rate(me, rate)],
+                    &[wallet],
+                )
                 .await?;
             output(json, &mint.to_string(), format!("rate set for {mint}"))?;
         }
-        Command::Creator(CreatorCommand::CreateCommunity { name, skill, classes, prerequisite, min_reputation }) => {
+        Command::Creator(CreatorCommand::CreateCommunity {
+            name,
+            skill,
+            classes,
+            prerequisite,
+            min_reputation,
+        }) => {
             let join_rule = match prerequisite {
                 None => JoinRule::Open,
                 Some(p) => JoinRule::MinReputation {
@@ -418,11 +458,25 @@ async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Com
             };
             let params = operator::template(&name, &skill, classes, join_rule);
             let address = operator::create_community(cluster, wallet, params).await?;
-            output(json, &address.to_string(), format!("community {name}: {address}"))?;
+            output(
+                json,
+                &address.to_string(),
+                format!("community {name}: {address}"),
+            )?;
         }
-        Command::Poster(PosterCommand::Post { community: c, items, mint, price, hours }) => {
+        Command::Poster(PosterCommand::Post {
+            community: c,
+            items,
+            mint,
+            price,
+            hours,
+        }) => {
             let community = community(cluster, &c).await?;
-            let token_program = cluster.get_account(mint).await?.context("no such mint")?.owner;
+            let token_program = cluster
+                .get_account(mint)
+                .await?
+                .context("no such mint")?
+                .owner;
             let job = poster::Job {
                 community,
                 items: poster::read_items(&items)?,
@@ -432,7 +486,11 @@ async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Com
                 duration_seconds: hours * 3_600,
             };
             let posted = poster::post(cluster, wallet, &job).await?;
-            output(json, &posted.batch.to_string(), format!("batch {} ({} items)", posted.batch, job.items.len()))?;
+            output(
+                json,
+                &posted.batch.to_string(),
+                format!("batch {} ({} items)", posted.batch, job.items.len()),
+            )?;
         }
         Command::Poster(PosterCommand::Progress { batch }) => {
             let p = poster::progress(cluster, batch).await?;
@@ -442,16 +500,32 @@ async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Com
             );
             output(json, &p, human)?;
         }
-        Command::Poster(PosterCommand::Cancel { batch, first, count }) => {
+        Command::Poster(PosterCommand::Cancel {
+            batch,
+            first,
+            count,
+        }) => {
             poster::cancel(cluster, wallet, batch, first, count).await?;
-            output(json, &count, format!("cancelled {count} items from {first}"))?;
+            output(
+                json,
+                &count,
+                format!("cancelled {count} items from {first}"),
+            )?;
         }
         Command::Poster(PosterCommand::Export { batch, items, out }) => {
             let names = poster::read_items(&items)?;
             let labels = poster::labels(cluster, batch, &names).await?;
             poster::export(&labels, &out)?;
             let decided = labels.iter().filter(|l| l.decided).count();
-            output(json, &labels, format!("{decided} of {} items decided; written to {}", labels.len(), out.display()))?;
+            output(
+                json,
+                &labels,
+                format!(
+                    "{decided} of {} items decided; written to {}",
+                    labels.len(),
+                    out.display()
+                ),
+            )?;
         }
         Command::Worker(WorkerCommand::Join { community: c }) => {
             let address = community(cluster, &c).await?;
@@ -461,7 +535,9 @@ async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Com
                 JoinRule::MinReputation { prerequisite, .. } => {
                     worker::join_with_reputation(cluster, wallet, address, prerequisite).await?
                 }
-                JoinRule::Qualification { .. } => bail!("this community admits by qualification exam; not in the CLI yet"),
+                JoinRule::Qualification { .. } => {
+                    bail!("this community admits by qualification exam; not in the CLI yet")
+                }
             }
             output(json, &address.to_string(), format!("joined {address}"))?;
         }
@@ -472,17 +548,30 @@ async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Com
         Command::Worker(WorkerCommand::Commit { batch, labels }) => {
             let b: ale_protocol::state::Batch = cluster.read(batch).await?;
             let round = b.settled_rounds;
-            let ticket: Ticket = cluster.read(ale_client::pda::ticket(&batch, &me, round)).await?;
+            let ticket: Ticket = cluster
+                .read(ale_client::pda::ticket(&batch, &me, round))
+                .await?;
             let items = ticket.items[..ticket.item_count as usize].to_vec();
             let mut store = BallotStore::open(&ballots_path(wallet))?;
             worker::commit(cluster, &mut store, wallet, batch, round, items, labels).await?;
-            output(json, &round, format!("committed round {round}; ballot saved in {}", ballots_path(wallet).display()))?;
+            output(
+                json,
+                &round,
+                format!(
+                    "committed round {round}; ballot saved in {}",
+                    ballots_path(wallet).display()
+                ),
+            )?;
         }
         Command::Worker(WorkerCommand::Reveal) => {
             let mut store = BallotStore::open(&ballots_path(wallet))?;
             let revealed = worker::reveal_due(cluster, &mut store, wallet).await?;
             let waiting = store.pending().count();
-            output(json, &revealed, format!("revealed {revealed}; {waiting} waiting for their reveal window"))?;
+            output(
+                json,
+                &revealed,
+                format!("revealed {revealed}; {waiting} waiting for their reveal window"),
+            )?;
         }
         Command::Worker(WorkerCommand::Claim { community: c, mint }) => {
             let address = community(cluster, &c).await?;
@@ -492,14 +581,23 @@ async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Com
         Command::Worker(WorkerCommand::PushPayouts { community: c, off }) => {
             let address = community(cluster, &c).await?;
             cluster
-                .send_transaction(&[ale_client::protocol::set_push_payouts(me, address, !off)], &[wallet])
+                .send_transaction(
+                    &[ale_client::protocol::set_push_payouts(me, address, !off)],
+                    &[wallet],
+                )
                 .await?;
-            output(json, &!off, format!("push payouts {}", if off { "off" } else { "on" }))?;
+            output(
+                json,
+                &!off,
+                format!("push payouts {}", if off { "off" } else { "on" }),
+            )?;
         }
         Command::Staker(cmd) => {
             match cmd {
                 StakerCommand::Stake { amount } => staker::stake(cluster, wallet, amount).await?,
-                StakerCommand::Unstake { amount } => staker::unstake(cluster, wallet, amount).await?,
+                StakerCommand::Unstake { amount } => {
+                    staker::unstake(cluster, wallet, amount).await?
+                }
                 StakerCommand::Withdraw => staker::withdraw(cluster, wallet).await?,
                 StakerCommand::Claim => {
                     staker::claim(cluster, wallet).await?;
@@ -518,7 +616,10 @@ async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Com
             );
             output(json, &view, human)?;
         }
-        Command::Keeper { once, interval_seconds } => {
+        Command::Keeper {
+            once,
+            interval_seconds,
+        } => {
             let keeper = Keeper::new(KeeperConfig {
                 pass_interval: std::time::Duration::from_secs(interval_seconds),
                 ..KeeperConfig::default()
@@ -536,14 +637,22 @@ async fn actor(cluster: &mut Cluster, wallet: &Keypair, json: bool, command: Com
             output(json, &rows, views::render_leaderboard(&rows))?;
         }
         Command::Wallet(cmd) => wallet_command(cluster, wallet, json, cmd).await?,
-        Command::Demo { .. } | Command::Market { .. } | Command::Bench { .. } | Command::Quality { .. } => {
+        Command::Demo { .. }
+        | Command::Market { .. }
+        | Command::Bench { .. }
+        | Command::Quality { .. } => {
             unreachable!("handled in main")
         }
     }
     Ok(())
 }
 
-async fn wallet_command(cluster: &mut Cluster, wallet: &Keypair, json: bool, cmd: WalletCommand) -> Result<()> {
+async fn wallet_command(
+    cluster: &mut Cluster,
+    wallet: &Keypair,
+    json: bool,
+    cmd: WalletCommand,
+) -> Result<()> {
     let me = wallet.pubkey();
     match cmd {
         WalletCommand::New { .. } => unreachable!("handled in main"),
@@ -551,13 +660,21 @@ async fn wallet_command(cluster: &mut Cluster, wallet: &Keypair, json: bool, cmd
         WalletCommand::Airdrop { sol } => {
             let rt = cluster.embedded()?;
             let payer = rt.payer().pubkey();
-            let transfer = solana_system_interface::instruction::transfer(&payer, &me, sol * ale_client::embedded::LAMPORTS_PER_SOL);
-            rt.send(&[transfer], &[]).await.map_err(|e| anyhow!("airdrop: {e}"))?;
+            let transfer = solana_system_interface::instruction::transfer(
+                &payer,
+                &me,
+                sol * ale_client::embedded::LAMPORTS_PER_SOL,
+            );
+            rt.send(&[transfer], &[])
+                .await
+                .map_err(|e| anyhow!("airdrop: {e}"))?;
             output(json, &sol, format!("{sol} SOL to {me}"))?;
         }
         WalletCommand::CreateMint { decimals } => {
             let mint = Keypair::new();
-            let rent = cluster.minimum_balance(spl_token_interface::state::Mint::LEN).await?;
+            let rent = cluster
+                .minimum_balance(spl_token_interface::state::Mint::LEN)
+                .await?;
             let ixs = [
                 solana_system_interface::instruction::create_account(
                     &me,
@@ -566,24 +683,55 @@ async fn wallet_command(cluster: &mut Cluster, wallet: &Keypair, json: bool, cmd
                     spl_token_interface::state::Mint::LEN as u64,
                     &spl_token_interface::ID,
                 ),
-                spl_token_interface::instruction::initialize_mint2(&spl_token_interface::ID, &mint.pubkey(), &me, None, decimals)?,
+                spl_token_interface::instruction::initialize_mint2(
+                    &spl_token_interface::ID,
+                    &mint.pubkey(),
+                    &me,
+                    None,
+                    decimals,
+                )?,
             ];
             cluster.send_transaction(&ixs, &[wallet, &mint]).await?;
-            output(json, &mint.pubkey().to_string(), format!("mint {}", mint.pubkey()))?;
+            output(
+                json,
+                &mint.pubkey().to_string(),
+                format!("mint {}", mint.pubkey()),
+            )?;
         }
         WalletCommand::MintTo { mint, to, amount } => {
-            let token_program = cluster.get_account(mint).await?.context("no such mint")?.owner;
+            let token_program = cluster
+                .get_account(mint)
+                .await?
+                .context("no such mint")?
+                .owner;
             let destination = ata(&to, &mint, &token_program);
             let ixs = [
                 create_associated_token_account_idempotent(&me, &to, &mint, &token_program),
-                spl_token_2022_interface::instruction::mint_to(&token_program, &mint, &destination, &me, &[], amount)?,
+                spl_token_2022_interface::instruction::mint_to(
+                    &token_program,
+                    &mint,
+                    &destination,
+                    &me,
+                    &[],
+                    amount,
+                )?,
             ];
             cluster.send_transaction(&ixs, &[wallet]).await?;
-            output(json, &destination.to_string(), format!("{amount} to {destination}"))?;
+            output(
+                json,
+                &destination.to_string(),
+                format!("{amount} to {destination}"),
+            )?;
         }
         WalletCommand::Balance { mint } => {
-            let token_program = cluster.get_account(mint).await?.context("no such mint")?.owner;
-            let balance = cluster.token_balance(ata(&me, &mint, &token_program)).await?;
+            let token_program = cluster
+                .get_account(mint)
+                .await?
+                .context("no such mint")?
+                .owner;
+            let balance = cluster
+                .token_balance(ata(&me, &mint, &token_program))
+                .await?;
             output(json, &balance, balance.to_string())?;
         }
         WalletCommand::Warp { seconds } => {
