@@ -7,7 +7,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-use ale_protocol::instructions::CommunityParams;
 use ale_protocol::state::{
     item_states_mut, ledger_entries, Batch, JoinRule, LedgerEntry, SKIP_LABEL,
 };
@@ -26,7 +25,7 @@ use crate::{operator, pda, EmbeddedRuntime, Transport};
 
 /// Price per item, in base units of the 6-decimal stablecoin: $0.05.
 pub const PRICE_PER_ITEM: u64 = 50_000;
-const WINDOW_SECONDS: u32 = 3_600;
+const WINDOW_SECONDS: u32 = operator::TEMPLATE_WINDOW_SECONDS;
 
 #[derive(Clone, Debug)]
 pub struct MarketReport {
@@ -83,22 +82,7 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
 
     // A community creator opens an open community with the template defaults.
     let creator = m.inner.funded_wallet(10).await;
-    let params = CommunityParams {
-        name: "Image labels".into(),
-        skill_tag: "image".into(),
-        num_classes: ds.num_classes,
-        join_rule: JoinRule::Open,
-        qualification_items_root: [0; 32],
-        qualification_key_commitment: [0; 32],
-        consensus: ix::default_consensus(),
-        commit_window_seconds: WINDOW_SECONDS,
-        reveal_window_seconds: WINDOW_SECONDS,
-        min_stake_to_vote: 0,
-        vote_deposit: 0,
-        creator_fee_bps: 500,
-        rate_limit_per_day: 0,
-        max_members: 0,
-    };
+    let params = operator::template("Image labels", "image", ds.num_classes, JoinRule::Open);
     let community = operator::create_community(&mut m, &creator, params).await?;
 
     // A stablecoin.

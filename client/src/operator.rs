@@ -203,6 +203,9 @@ pub async fn bootstrap<T: Transport>(
     Ok(done)
 }
 
+/// The template's commit and reveal windows: one hour each.
+pub const TEMPLATE_WINDOW_SECONDS: u32 = 3_600;
+
 /// A community from the template's defaults.
 pub fn template(
     name: &str,
@@ -218,8 +221,8 @@ pub fn template(
         qualification_items_root: [0; 32],
         qualification_key_commitment: [0; 32],
         consensus: default_consensus(),
-        commit_window_seconds: 3_600,
-        reveal_window_seconds: 3_600,
+        commit_window_seconds: TEMPLATE_WINDOW_SECONDS,
+        reveal_window_seconds: TEMPLATE_WINDOW_SECONDS,
         min_stake_to_vote: 0,
         vote_deposit: 0,
         creator_fee_bps: 500,

@@ -255,3 +255,38 @@ pub trait Transport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(program: Pubkey, code: u32) -> ClientError {
+        let ix = Instruction::new_with_bytes(program, &[], vec![]);
+        let err = TransactionError::InstructionError(0, InstructionError::Custom(code));
+        ClientError::from_transaction(err, &[ix])
+    }
+
+    #[test]
+    fn program_and_framework_errors_come_back_by_name() {
+        let claim = u32::from(ale_protocol::error::ProtocolError::NothingToClaim);
+        assert_eq!(
+            refused(ale_protocol::ID, claim).error_name(),
+            Some("NothingToClaim")
+        );
+        let cooldown = u32::from(ale_staking::error::StakingError::CooldownNotElapsed);
+        assert_eq!(
+            refused(ale_staking::ID, cooldown).error_name(),
+            Some("CooldownNotElapsed")
+        );
+        let signer = u32::from(anchor_lang::error::ErrorCode::AccountNotSigner);
+        assert_eq!(
+            refused(ale_staking::ID, signer).error_name(),
+            Some("AccountNotSigner")
+        );
+        // Another program's custom code stays a raw transaction error.
+        let other = refused(spl_token_interface::ID, 1);
+        assert!(matches!(other, ClientError::Transaction(_)));
+        assert!(!other.is_transient());
+        assert!(ClientError::Unreachable("timeout".into()).is_transient());
+    }
+}

@@ -80,6 +80,14 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
     }
     let treasury = text(&cli.ok("treasury", &["wallet", "address"])).to_string();
 
+    // Operator: a treasury that is the operator's own wallet is refused (its genesis
+    // communities could never settle), before anything is sent.
+    let operator = text(&cli.ok("operator", &["wallet", "address"])).to_string();
+    let refused = cli
+        .run("operator", &["operator", "init", "--treasury", &operator])
+        .unwrap_err();
+    assert!(refused.contains("must not be the operator"), "{refused}");
+
     // Operator: idempotent initialiser with the genesis communities.
     let communities = cli.ok("operator", &["operator", "init", "--treasury", &treasury]);
     let names: Vec<&str> = communities

@@ -84,22 +84,7 @@ impl ProtocolEnv {
 
     /// An open community of yes/no items with the template's consensus defaults.
     pub fn community_params(name: &str) -> CommunityParams {
-        CommunityParams {
-            name: name.into(),
-            skill_tag: "image".into(),
-            num_classes: 2,
-            join_rule: JoinRule::Open,
-            qualification_items_root: [0; 32],
-            qualification_key_commitment: [0; 32],
-            consensus: ix::default_consensus(),
-            commit_window_seconds: 3_600,
-            reveal_window_seconds: 3_600,
-            min_stake_to_vote: 0,
-            vote_deposit: 0,
-            creator_fee_bps: 500,
-            rate_limit_per_day: 0,
-            max_members: 0,
-        }
+        ale_client::operator::template(name, "image", 2, JoinRule::Open)
     }
 
     pub async fn protocol_config(&mut self) -> ProtocolConfig {
