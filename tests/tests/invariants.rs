@@ -1,5 +1,6 @@
 //! Random sequences of real instructions (tickets, commits, reveals, clock moves,
-//! settlement in random chunks, cancels, refunds, claims) sent through the runtime,
+//! settlement in random chunks, cancels, refunds, claims, stake, unstake, inflation
+//! cranks) sent through the runtime,
 //! with PROTOCOL.md's invariants checked after every step, and every refused
 //! instruction checked to have changed nothing. CI runs a few cases; set
 //! ALE_INVARIANT_CASES for a longer run.
@@ -7,15 +8,19 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ale_client::{pda, protocol as ix};
+use ale_client::{pda, protocol as ix, staker, staking};
+use ale_math::inflation::{GENESIS_SUPPLY, ONE_ALE};
 use ale_protocol::state::{
     item_states_mut, ledger_entries, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED,
 };
+use ale_staking::state::{RewardPot, StakeAccount, StakingConfig};
 use ale_tests::pool::{params, Pool};
 use ale_tests::snapshot;
 use anchor_lang::prelude::Pubkey;
 use proptest::prelude::*;
 use solana_sdk::signature::Signer;
+use solana_sdk::transaction::TransactionError;
+use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 
 const MEMBERS: usize = 5;
 const ITEMS: u32 = 6;
@@ -35,6 +40,10 @@ enum Op {
     /// A whole round: everyone takes and commits, the members in the mask reveal,
     /// and the round is settled in chunks.
     Round(u8, u8, u32),
+    /// Member stakes this many whole ALE (of the 1,000 each holds).
+    Stake(usize, u64),
+    Unstake(usize, u64),
+    Crank,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -49,6 +58,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..MEMBERS).prop_map(Op::Claim),
         4 => (0..3u8, any::<u8>()).prop_map(|(step, bits)| Op::Everyone(step, bits)),
         4 => (any::<u8>(), any::<u8>(), 1..=16u32).prop_map(|(b, m, c)| Op::Round(b, m, c)),
+        2 => (0..MEMBERS, 0..=600u64).prop_map(|(m, a)| Op::Stake(m, a)),
+        1 => (0..MEMBERS, 0..=600u64).prop_map(|(m, a)| Op::Unstake(m, a)),
+        1 => Just(Op::Crank),
     ]
 }
 
@@ -65,7 +77,49 @@ struct Ballot {
     labels: Vec<u8>,
 }
 
+/// Staking: total supply moves only by the staking PDA's emission; staked ALE is in
+/// the stake vault; the members' stake accounts add up to the config's totals.
+async fn check_staking_invariants(pool: &mut Pool) {
+    let config: StakingConfig = pool
+        .env
+        .rt
+        .anchor_account(pda::staking_config())
+        .await
+        .unwrap();
+    let supply = pool.env.rt.mint_supply(pda::ale_mint()).await;
+    // Bucket B is minted only when a community draws it.
+    let pot: RewardPot = pool.env.rt.anchor_account(pda::reward_pot()).await.unwrap();
+    assert_eq!(
+        supply,
+        GENESIS_SUPPLY + config.bucket_a_minted + pot.total_drawn,
+        "supply = genesis + minted by the staking PDA"
+    );
+    let vault = pool.env.rt.token_balance(pda::stake_vault()).await;
+    assert_eq!(
+        vault,
+        config.total_active_stake + config.total_cooling_stake
+    );
+    let (mut active, mut cooling) = (0, 0);
+    for member in &pool.members {
+        let stake: Option<StakeAccount> = pool
+            .env
+            .rt
+            .anchor_account(pda::stake_account(&member.pubkey()))
+            .await
+            .ok();
+        if let Some(s) = stake {
+            active += s.active_amount;
+            cooling += s.cooling_amount;
+        }
+    }
+    assert_eq!(
+        (active, cooling),
+        (config.total_active_stake, config.total_cooling_stake)
+    );
+}
+
 async fn check_invariants(pool: &mut Pool, batch: Pubkey) {
+    check_staking_invariants(pool).await;
     let b = pool.env.batch(batch).await;
     let vault = pool.env.rt.token_balance(b.vault).await;
     // 1. Conservation per escrow.
@@ -129,15 +183,43 @@ async fn run(ops: Vec<Op>) {
         let owner = pool.members[m].pubkey();
         claim_accounts.push(pool.env.rt.create_token_account(&usd, &owner).await);
     }
+    // Each member holds 1,000 ALE from the genesis distribution, to stake.
+    let operator = pool.env.operator.insecure_clone();
+    for m in 0..MEMBERS {
+        let owner = pool.members[m].pubkey();
+        let open = create_associated_token_account_idempotent(
+            &owner,
+            &owner,
+            &pda::ale_mint(),
+            &spl_token_interface::ID,
+        );
+        let member = pool.members[m].insecure_clone();
+        pool.env.rt.send(&[open], &[&member]).await.unwrap();
+        let distribution = pool.env.distribution;
+        pool.env
+            .rt
+            .token_transfer(
+                &distribution,
+                &staker::ale_account(&owner),
+                &operator,
+                1_000 * ONE_ALE,
+            )
+            .await
+            .unwrap();
+    }
     let mut ballots: HashMap<usize, Ballot> = HashMap::new();
     let salt = [3u8; 32];
-    let watched = [
+    let mut watched = vec![
         batch,
         b.item_table,
         b.vault,
         pda::ledger(&pool.community),
         b.community_vault,
+        pda::staking_config(),
+        pda::stake_vault(),
+        pda::ale_mint(),
     ];
+    watched.extend(pool.members.iter().map(|m| pda::stake_account(&m.pubkey())));
     let expanded = ops.into_iter().flat_map(|op| match op {
         Op::Everyone(step, bits) => (0..MEMBERS)
             .map(|m| match step {
@@ -235,6 +317,19 @@ async fn run(ops: Vec<Op>) {
                     .await
             }
             Op::Everyone(..) | Op::Round(..) => unreachable!("expanded above"),
+            Op::Stake(m, amount) => {
+                let member = pool.members[m].insecure_clone();
+                staker::stake(&mut pool.env.rt, &member, amount * ONE_ALE)
+                    .await
+                    .map_err(|_| TransactionError::AccountNotFound)
+            }
+            Op::Unstake(m, amount) => {
+                let member = pool.members[m].insecure_clone();
+                staker::unstake(&mut pool.env.rt, &member, amount * ONE_ALE)
+                    .await
+                    .map_err(|_| TransactionError::AccountNotFound)
+            }
+            Op::Crank => pool.env.rt.send(&[staking::crank_inflation()], &[]).await,
             Op::Claim(m) => {
                 let member = pool.members[m].insecure_clone();
                 let claim = ix::claim_pay(
