@@ -4,14 +4,13 @@
 //! vector: 200M ALE to 2.5B staked).
 
 use ale_math::inflation::{GENESIS_SUPPLY, ONE_ALE, SECONDS_PER_YEAR};
-use ale_staking::constants::{DEFAULT_COOLDOWN_SECONDS, DEFAULT_EPOCH_SECONDS};
-use ale_staking::instructions::InitializeParams;
 use ale_staking::state::{RewardPot, StakingConfig};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use solana_sdk::signature::{Keypair, Signer};
 
-use crate::{pda, staking, EmbeddedRuntime};
+use crate::operator::{self, Genesis};
+use crate::{pda, staker, staking, EmbeddedRuntime};
 
 pub struct StakerReport {
     pub name: &'static str,
@@ -35,26 +34,9 @@ const WEEK: i64 = 7 * 86_400;
 pub async fn staking_walkthrough(show_progress: bool) -> Result<StakingWalkthrough> {
     let mut rt = EmbeddedRuntime::start().await;
     let operator = rt.funded_wallet(10).await;
-    let params = InitializeParams {
-        cooldown_seconds: DEFAULT_COOLDOWN_SECONDS,
-        epoch_seconds: DEFAULT_EPOCH_SECONDS,
-        protocol_program: ale_protocol::ID,
-    };
-    rt.send(
-        &[staking::initialize(operator.pubkey(), params)],
-        &[&operator],
-    )
-    .await
-    .context("initialize staking")?;
-    let distribution = rt
-        .create_token_account(&pda::ale_mint(), &operator.pubkey())
-        .await;
-    rt.send(
-        &[staking::genesis_mint(operator.pubkey(), distribution)],
-        &[&operator],
-    )
-    .await
-    .context("genesis mint")?;
+    let genesis = Genesis::with_treasury(Keypair::new().pubkey());
+    operator::bootstrap(&mut rt, &operator, &genesis).await?;
+    let distribution = staker::ale_account(&operator.pubkey());
     let supply_before = rt.mint_supply(pda::ale_mint()).await;
 
     let plan = [

@@ -2,14 +2,13 @@
 //! ale-protocol as its reporter, genesis minted, protocol config), plus helpers for
 //! communities, members, posters and batches.
 
+use ale_client::operator::{self, Genesis};
 use ale_client::protocol::{self as ix, JoinWith, PostBatchAccounts};
-use ale_client::{pda, staking, EmbeddedRuntime};
-use ale_protocol::instructions::{CommunityParams, JoinProof, PostBatchParams, ProtocolParams};
+use ale_client::{pda, staker, EmbeddedRuntime};
+use ale_protocol::instructions::{CommunityParams, JoinProof, PostBatchParams};
 use ale_protocol::state::{
     Batch, Community, ItemTable, JoinRule, Ledger, LedgerEntry, ProtocolConfig, RequesterRecord,
 };
-use ale_staking::constants::{DEFAULT_COOLDOWN_SECONDS, DEFAULT_EPOCH_SECONDS};
-use ale_staking::instructions::InitializeParams;
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::TransactionError;
@@ -39,37 +38,15 @@ impl ProtocolEnv {
         let mut rt = EmbeddedRuntime::start().await;
         let operator = rt.funded_wallet(100).await;
         let treasury = Keypair::new();
-        let staking_params = InitializeParams {
-            cooldown_seconds: DEFAULT_COOLDOWN_SECONDS,
-            epoch_seconds: DEFAULT_EPOCH_SECONDS,
-            protocol_program: ale_protocol::ID,
-        };
-        rt.send(
-            &[staking::initialize(operator.pubkey(), staking_params)],
-            &[&operator],
-        )
-        .await
-        .expect("initialize staking");
-        let distribution = rt
-            .create_token_account(&pda::ale_mint(), &operator.pubkey())
-            .await;
-        rt.send(
-            &[staking::genesis_mint(operator.pubkey(), distribution)],
-            &[&operator],
-        )
-        .await
-        .expect("genesis");
-        let params = ProtocolParams {
-            treasury: treasury.pubkey(),
+        let genesis = Genesis {
             protocol_fee_bps: PROTOCOL_FEE_BPS,
             max_creator_fee_bps: MAX_CREATOR_FEE_BPS,
+            ..Genesis::with_treasury(treasury.pubkey())
         };
-        rt.send(
-            &[ix::initialize_protocol(operator.pubkey(), params)],
-            &[&operator],
-        )
-        .await
-        .expect("initialize protocol");
+        operator::bootstrap(&mut rt, &operator, &genesis)
+            .await
+            .expect("bootstrap");
+        let distribution = staker::ale_account(&operator.pubkey());
         let usd_authority = Keypair::new();
         let usd = rt.create_mint(&usd_authority.pubkey(), 6).await;
         Self {
