@@ -478,6 +478,22 @@ pub fn draw_community_rewards(payer: Pubkey, community: Pubkey, epoch: u64) -> I
     )
 }
 
+/// The accounts of an ALE claim from the community's rewards vault.
+fn rewards_claim(
+    member: Pubkey,
+    community: Pubkey,
+    member_token: Pubkey,
+) -> accounts::RewardsClaim {
+    accounts::RewardsClaim {
+        seat: member_seat(member, community),
+        config: pda::protocol_config(),
+        ale_mint: pda::ale_mint(),
+        rewards_vault: pda::community_rewards(&community),
+        member_token,
+        token_program: anchor_spl::token::ID,
+    }
+}
+
 pub fn claim_community_reward(
     member: Pubkey,
     community: Pubkey,
@@ -485,13 +501,8 @@ pub fn claim_community_reward(
 ) -> Instruction {
     build(
         accounts::ClaimCommunityReward {
-            seat: member_seat(member, community),
-            config: pda::protocol_config(),
+            claim: rewards_claim(member, community, member_token),
             stake_account: pda::stake_account(&member),
-            ale_mint: pda::ale_mint(),
-            rewards_vault: pda::community_rewards(&community),
-            member_token,
-            token_program: anchor_spl::token::ID,
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },
@@ -557,12 +568,7 @@ pub fn push_payouts(
 pub fn claim_deposits(member: Pubkey, community: Pubkey, member_token: Pubkey) -> Instruction {
     build(
         accounts::ClaimDeposits {
-            seat: member_seat(member, community),
-            config: pda::protocol_config(),
-            ale_mint: pda::ale_mint(),
-            rewards_vault: pda::community_rewards(&community),
-            member_token,
-            token_program: anchor_spl::token::ID,
+            claim: rewards_claim(member, community, member_token),
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },

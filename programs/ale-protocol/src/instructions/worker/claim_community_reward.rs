@@ -1,11 +1,8 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::error::ProtocolError;
 use crate::events::CommunityRewardClaimed;
-use crate::seat::*;
-use crate::seeds;
-use crate::state::{Community, ProtocolConfig};
+use crate::rewards_claim::*;
 
 /// A member claims its bucket-B rewards (ALE, pro rata to reputation). They are paid
 /// only if the member's stake in ale-staking has been active since the start of its
@@ -15,38 +12,19 @@ use crate::state::{Community, ProtocolConfig};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct ClaimCommunityReward<'info> {
-    pub seat: MemberSeat<'info>,
-    #[account(seeds = [seeds::PROTOCOL_CONFIG], bump = config.bump)]
-    pub config: Box<Account<'info, ProtocolConfig>>,
+    pub claim: RewardsClaim<'info>,
     /// The member's stake account in ale-staking.
     #[account(
-        seeds = [ale_staking::seeds::STAKE, seat.member.key().as_ref()],
+        seeds = [ale_staking::seeds::STAKE, claim.seat.member.key().as_ref()],
         bump = stake_account.bump,
         seeds::program = ale_staking::ID
     )]
     pub stake_account: Box<Account<'info, ale_staking::state::StakeAccount>>,
-    #[account(address = config.ale_mint @ ProtocolError::WrongMint)]
-    pub ale_mint: Box<Account<'info, Mint>>,
-    #[account(mut, seeds = [seeds::COMMUNITY_REWARDS, seat.community.key().as_ref()], bump)]
-    pub rewards_vault: Box<Account<'info, TokenAccount>>,
-    #[account(mut)]
-    pub member_token: Box<Account<'info, TokenAccount>>,
-    pub token_program: Program<'info, Token>,
 }
 
 impl ClaimCommunityReward<'_> {
     pub fn validate(&self) -> Result<()> {
-        require_keys_eq!(
-            self.member_token.owner,
-            self.seat.member.key(),
-            ProtocolError::WrongTokenOwner
-        );
-        require_keys_eq!(
-            self.member_token.mint,
-            self.ale_mint.key(),
-            ProtocolError::WrongMint
-        );
-        Ok(())
+        self.claim.validate()
     }
 }
 
@@ -54,8 +32,8 @@ impl ClaimCommunityReward<'_> {
 pub fn claim_community_reward(ctx: Context<ClaimCommunityReward>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let stake = &ctx.accounts.stake_account;
-    let per_reputation = ctx.accounts.seat.community.reward_per_reputation;
-    let (amount, eligible) = ctx.accounts.seat.with_entry(|entry| {
+    let per_reputation = ctx.accounts.claim.seat.community.reward_per_reputation;
+    let (amount, eligible) = ctx.accounts.claim.seat.with_entry(|entry| {
         entry.accrue_rewards(per_reputation)?;
         let amount = entry.ale_reward_claimable;
         require!(amount > 0, ProtocolError::NothingToClaim);
@@ -65,21 +43,13 @@ pub fn claim_community_reward(ctx: Context<ClaimCommunityReward>) -> Result<()> 
         Ok((amount, eligible))
     })?;
 
-    let community = &mut ctx.accounts.seat.community;
+    let community = &mut ctx.accounts.claim.seat.community;
     if eligible {
         community.rewards_claimed = community
             .rewards_claimed
             .checked_add(amount)
             .ok_or(ProtocolError::MathOverflow)?;
-        Community::pay_from_vault(
-            &ctx.accounts.seat.community,
-            ctx.accounts.token_program.key(),
-            ctx.accounts.rewards_vault.to_account_info(),
-            ctx.accounts.ale_mint.to_account_info(),
-            ctx.accounts.ale_mint.decimals,
-            ctx.accounts.member_token.to_account_info(),
-            amount,
-        )?;
+        ctx.accounts.claim.pay(amount)?;
     } else {
         community.rewards_forfeited = community
             .rewards_forfeited
@@ -87,8 +57,8 @@ pub fn claim_community_reward(ctx: Context<ClaimCommunityReward>) -> Result<()> 
             .ok_or(ProtocolError::MathOverflow)?;
     }
     emit_cpi!(CommunityRewardClaimed {
-        community: ctx.accounts.seat.community.key(),
-        member: ctx.accounts.seat.member.key(),
+        community: ctx.accounts.claim.seat.community.key(),
+        member: ctx.accounts.claim.seat.member.key(),
         amount,
         forfeited: !eligible,
     });
