@@ -88,16 +88,23 @@ pub fn open_stake_account(owner: Pubkey) -> Instruction {
     )
 }
 
+/// The accounts of an owner moving ALE between its token account and a vault.
+fn staker_wallet(owner: Pubkey, owner_token: Pubkey) -> accounts::StakerWallet {
+    accounts::StakerWallet {
+        owner,
+        config: pda::staking_config(),
+        stake_account: pda::stake_account(&owner),
+        ale_mint: pda::ale_mint(),
+        owner_token,
+        token_program: TOKEN_PROGRAM,
+    }
+}
+
 pub fn stake(owner: Pubkey, owner_token: Pubkey, amount: u64) -> Instruction {
     build(
         accounts::Stake {
-            owner,
-            config: pda::staking_config(),
-            stake_account: pda::stake_account(&owner),
-            ale_mint: pda::ale_mint(),
-            owner_token,
+            wallet: staker_wallet(owner, owner_token),
             stake_vault: pda::stake_vault(),
-            token_program: TOKEN_PROGRAM,
             event_authority: event_authority(),
             program: ale_staking::ID,
         },
@@ -121,13 +128,8 @@ pub fn request_unstake(owner: Pubkey, amount: u64) -> Instruction {
 pub fn withdraw(owner: Pubkey, owner_token: Pubkey) -> Instruction {
     build(
         accounts::Withdraw {
-            owner,
-            config: pda::staking_config(),
-            stake_account: pda::stake_account(&owner),
-            ale_mint: pda::ale_mint(),
-            owner_token,
+            wallet: staker_wallet(owner, owner_token),
             stake_vault: pda::stake_vault(),
-            token_program: TOKEN_PROGRAM,
             event_authority: event_authority(),
             program: ale_staking::ID,
         },
@@ -138,13 +140,8 @@ pub fn withdraw(owner: Pubkey, owner_token: Pubkey) -> Instruction {
 pub fn claim_rewards(owner: Pubkey, owner_token: Pubkey) -> Instruction {
     build(
         accounts::ClaimRewards {
-            owner,
-            config: pda::staking_config(),
-            stake_account: pda::stake_account(&owner),
-            ale_mint: pda::ale_mint(),
-            owner_token,
+            wallet: staker_wallet(owner, owner_token),
             reward_vault: pda::reward_vault(),
-            token_program: TOKEN_PROGRAM,
             event_authority: event_authority(),
             program: ale_staking::ID,
         },

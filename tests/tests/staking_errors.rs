@@ -180,7 +180,12 @@ async fn staker_errors() {
     .await;
     // The wrong vault.
     let mut ix = staking::stake(a, alice.token, ONE_ALE);
-    ix.accounts[5].pubkey = pda::reward_vault();
+    let vault = ix
+        .accounts
+        .iter()
+        .position(|m| m.pubkey == pda::stake_vault())
+        .unwrap();
+    ix.accounts[vault].pubkey = pda::reward_vault();
     refused(
         &mut env,
         &[crank.clone(), ix],

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod seeds;
+pub mod staker_wallet;
 pub mod state;
 
 use instructions::*;
