@@ -131,6 +131,31 @@ impl Pool {
         self.env.rt.send(&[ix], &[&member]).await
     }
 
+    /// Moves to the end of `round`'s commit window, reveals each `(member, labels)`
+    /// ballot (committed with `salt`), and moves to the end of the reveal window.
+    pub async fn reveal_round(
+        &mut self,
+        batch: Pubkey,
+        b: &Batch,
+        round: u32,
+        ballots: &[(usize, Vec<u8>)],
+        salt: [u8; 32],
+    ) {
+        self.env
+            .rt
+            .warp_to_timestamp(b.commit_end(round).unwrap())
+            .await;
+        for (m, labels) in ballots {
+            self.reveal(*m, batch, b, round, labels, salt)
+                .await
+                .unwrap();
+        }
+        self.env
+            .rt
+            .warp_to_timestamp(b.reveal_end(round).unwrap())
+            .await;
+    }
+
     pub async fn settle(
         &mut self,
         batch: Pubkey,

@@ -184,17 +184,8 @@ async fn settle_in_chunks(chunks: &[u32]) -> (Vec<(u64, u64, u32, u32)>, [u64; 3
         pool.commit(m, batch, 0, &labels, salt).await.unwrap();
         assigned.push(labels);
     }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.commit_end(0).unwrap())
-        .await;
-    for (m, labels) in assigned.iter().enumerate() {
-        pool.reveal(m, batch, &b, 0, labels, salt).await.unwrap();
-    }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.reveal_end(0).unwrap())
-        .await;
+    let ballots: Vec<(usize, Vec<u8>)> = assigned.into_iter().enumerate().collect();
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
     let mut cursor = 0;
     for &chunk in chunks.iter().cycle() {
         let settled = pool.settle(batch, &b, cursor, chunk).await.unwrap();
@@ -242,19 +233,8 @@ async fn one_settle_transaction_credits_over_200_votes() {
         let labels = vec![1u8; items.len()];
         pool.commit(m, batch, 0, &labels, salt).await.unwrap();
     }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.commit_end(0).unwrap())
-        .await;
-    for m in 0..16 {
-        pool.reveal(m, batch, &b, 0, &[1u8; 16], salt)
-            .await
-            .unwrap();
-    }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.reveal_end(0).unwrap())
-        .await;
+    let ballots: Vec<(usize, Vec<u8>)> = (0..16).map(|m| (m, vec![1u8; 16])).collect();
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
     let settle = ix::settle_round(batch, &b, pool.treasury_token, pool.creator_token, 0, 16);
     // The account list is fixed (21 accounts, the paid-work report to ale-staking
     // included): it does not grow with the 256 voters, and the transaction, with a
@@ -651,19 +631,7 @@ async fn rounds_add_votes_only_where_the_decision_is_not_yet_safe() {
                 ProtocolError::NoItemsAvailable,
             );
         }
-        pool.env
-            .rt
-            .warp_to_timestamp(b.commit_end(round).unwrap())
-            .await;
-        for (m, labels) in &ballots {
-            pool.reveal(*m, batch, &b, round, labels, salt)
-                .await
-                .unwrap();
-        }
-        pool.env
-            .rt
-            .warp_to_timestamp(b.reveal_end(round).unwrap())
-            .await;
+        pool.reveal_round(batch, &b, round, &ballots, salt).await;
         let settled = pool.settle(batch, &b, 0, 16).await.unwrap();
         let expected_decided = match round {
             0 => 1, // item 1: 2-0, safely ahead
@@ -698,17 +666,8 @@ async fn keepers_push_pay_only_to_opted_in_members_own_accounts() {
         pool.take(m, batch, &b, 0).await.unwrap();
         pool.commit(m, batch, 0, &[0], salt).await.unwrap();
     }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.commit_end(0).unwrap())
-        .await;
-    for m in 0..3 {
-        pool.reveal(m, batch, &b, 0, &[0], salt).await.unwrap();
-    }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.reveal_end(0).unwrap())
-        .await;
+    let ballots: Vec<(usize, Vec<u8>)> = (0..3).map(|m| (m, vec![0])).collect();
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
     pool.settle(batch, &b, 0, 16).await.unwrap();
     let share = pool.entries().await[0].claimable[0];
     assert!(share > 0);
@@ -795,31 +754,15 @@ async fn a_skipped_item_is_no_vote_and_returns_to_the_pool() {
         let label = if m == 2 { SKIP_LABEL } else { 0 };
         pool.commit(m, batch, 0, &[label], salt).await.unwrap();
     }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.commit_end(0).unwrap())
-        .await;
-    for m in 0..3 {
-        let label = if m == 2 { SKIP_LABEL } else { 0 };
-        pool.reveal(m, batch, &b, 0, &[label], salt).await.unwrap();
-    }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.reveal_end(0).unwrap())
-        .await;
+    let ballots: Vec<(usize, Vec<u8>)> = (0..3)
+        .map(|m| (m, vec![if m == 2 { SKIP_LABEL } else { 0 }]))
+        .collect();
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
     assert_eq!(pool.settle(batch, &b, 0, 16).await.unwrap().decided, 0);
     // Round 1: the skipped place is open again, for member 3.
     pool.take(3, batch, &b, 1).await.unwrap();
     pool.commit(3, batch, 1, &[0], salt).await.unwrap();
-    pool.env
-        .rt
-        .warp_to_timestamp(b.commit_end(1).unwrap())
-        .await;
-    pool.reveal(3, batch, &b, 1, &[0], salt).await.unwrap();
-    pool.env
-        .rt
-        .warp_to_timestamp(b.reveal_end(1).unwrap())
-        .await;
+    pool.reveal_round(batch, &b, 1, &[(3, vec![0])], salt).await;
     assert_eq!(pool.settle(batch, &b, 0, 16).await.unwrap().decided, 1);
     let done: Vec<u32> = pool.entries().await.iter().map(|e| e.tasks_done).collect();
     assert_eq!(done, vec![1, 1, 0, 1]);

@@ -43,17 +43,8 @@ async fn decide_one_item(
         pool.take(m, batch, &b, 0).await.unwrap();
         pool.commit(m, batch, 0, &[0], salt).await.unwrap();
     }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.commit_end(0).unwrap())
-        .await;
-    for m in 0..pool.members.len() {
-        pool.reveal(m, batch, &b, 0, &[0], salt).await.unwrap();
-    }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.reveal_end(0).unwrap())
-        .await;
+    let ballots: Vec<(usize, Vec<u8>)> = (0..pool.members.len()).map(|m| (m, vec![0])).collect();
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
     let settle = ix::settle_round(batch, &b, treasury, creator, 0, 16);
     pool.env.rt.send(&[settle], &[]).await.unwrap();
 }
@@ -350,19 +341,8 @@ async fn vote_deposits_go_from_losers_to_winners_and_back_on_refunds() {
         pool.env.rt.token_balance(ale_accounts[0]).await,
         90 * ONE_ALE
     );
-    pool.env
-        .rt
-        .warp_to_timestamp(b.commit_end(0).unwrap())
-        .await;
-    for m in 0..5 {
-        pool.reveal(m, batch, &b, 0, &[(m == 4) as u8], salt)
-            .await
-            .unwrap();
-    }
-    pool.env
-        .rt
-        .warp_to_timestamp(b.reveal_end(0).unwrap())
-        .await;
+    let ballots: Vec<(usize, Vec<u8>)> = (0..5).map(|m| (m, vec![(m == 4) as u8])).collect();
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
     pool.settle(batch, &b, 0, 16).await.unwrap();
     // Four winners share the loser's deposit: 10 + 2.5 ALE each; the loser gets nothing.
     let deposits: Vec<u64> = pool
@@ -402,17 +382,8 @@ async fn vote_deposits_go_from_losers_to_winners_and_back_on_refunds() {
         pool.env.rt.send(&[ticket], &[&member]).await.unwrap();
         pool.commit(m, batch2, 0, &[0], salt).await.unwrap();
     }
-    pool.env
-        .rt
-        .warp_to_timestamp(b2.commit_end(0).unwrap())
-        .await;
-    for m in 0..4 {
-        pool.reveal(m, batch2, &b2, 0, &[0], salt).await.unwrap();
-    }
-    pool.env
-        .rt
-        .warp_to_timestamp(b2.reveal_end(0).unwrap())
-        .await;
+    let ballots: Vec<(usize, Vec<u8>)> = (0..4).map(|m| (m, vec![0])).collect();
+    pool.reveal_round(batch2, &b2, 0, &ballots, salt).await;
     let before = pool.env.community(pool.community).await.rewards_forfeited;
     pool.settle(batch2, &b2, 0, 16).await.unwrap();
     assert_eq!(
