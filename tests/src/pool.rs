@@ -61,6 +61,20 @@ impl Pool {
         }
     }
 
+    /// `wallet` joins the (open) community as the next member.
+    pub async fn add_member(&mut self, wallet: &Keypair) {
+        self.env
+            .join(
+                wallet,
+                self.community,
+                ix::JoinWith::Nothing,
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        self.members.push(wallet.insecure_clone());
+    }
+
     pub async fn post(&mut self, items: u32) -> (Pubkey, Batch) {
         let address = self
             .env

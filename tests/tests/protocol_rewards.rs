@@ -59,17 +59,7 @@ async fn bucket_b_pays_members_pro_rata_to_reputation_only_with_stake_for_the_wi
         if staked {
             stake(&mut pool, &holder, 50 * ONE_ALE).await;
         }
-        let wallet = holder.wallet.insecure_clone();
-        pool.env
-            .join(
-                &wallet,
-                pool.community,
-                ix::JoinWith::Nothing,
-                Default::default(),
-            )
-            .await
-            .unwrap();
-        pool.members.push(wallet);
+        pool.add_member(&holder.wallet).await;
         holders.push(holder);
     }
     let ale = pda::ale_mint();
@@ -289,17 +279,7 @@ async fn vote_deposits_go_from_losers_to_winners_and_back_on_refunds() {
     let mut ale_accounts = Vec::new();
     for _ in 0..5 {
         let holder = pool.env.ale_poster(100 * ONE_ALE).await;
-        let wallet = holder.wallet.insecure_clone();
-        pool.env
-            .join(
-                &wallet,
-                pool.community,
-                ix::JoinWith::Nothing,
-                Default::default(),
-            )
-            .await
-            .unwrap();
-        pool.members.push(wallet);
+        pool.add_member(&holder.wallet).await;
         ale_accounts.push(holder.token);
     }
     let vault = pda::community_rewards(&pool.community);
