@@ -1,6 +1,8 @@
 //! A batch together with the accounts that move its escrow, each checked against the
 //! batch; shared by every instruction that pays out of a batch's vault.
 
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{
     self, CloseAccount, Mint, TokenAccount, TokenInterface, TransferChecked,
@@ -48,14 +50,10 @@ impl<'info> BatchEscrow<'info> {
         let amount = self
             .batch
             .price_per_item
-            .checked_mul(items as u64)
-            .ok_or(ProtocolError::MathOverflow)?;
+            .safe_mul(items as u64)
+            .or_overflow()?;
         self.refund(amount)?;
-        self.batch.refunded = self
-            .batch
-            .refunded
-            .checked_add(amount)
-            .ok_or(ProtocolError::MathOverflow)?;
+        self.batch.refunded = self.batch.refunded.safe_add(amount).or_overflow()?;
         Ok(amount)
     }
 

@@ -2,6 +2,7 @@
 //! epoch or an inflation-year boundary, so that each epoch's bucket-B allocation and
 //! each year's budget are exact. Pure state changes: the caller mints bucket A.
 
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::constants::{MAX_EMISSION_SEGMENTS, MIN_ACTIVE_STAKE_FOR_REWARDS};
@@ -50,14 +51,9 @@ pub fn advance_emission(
         if t >= year_end {
             // The year is fully emitted: budget the next one on the supply now,
             // counting the bucket-A mint this call is about to make.
-            let supply = mint_supply
-                .checked_add(to_stakers)
-                .ok_or(StakingError::MathOverflow)?;
+            let supply = mint_supply.safe_add(to_stakers).or_overflow()?;
             year = year.next_year(supply).or_overflow()?;
-            config.year_index = config
-                .year_index
-                .checked_add(1)
-                .ok_or(StakingError::MathOverflow)?;
+            config.year_index = config.year_index.safe_add(1).or_overflow()?;
             report.years_started.push(InflationYearStarted {
                 year_index: config.year_index,
                 year_start: year.year_start,

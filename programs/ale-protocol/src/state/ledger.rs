@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use static_assertions::const_assert_eq;
 use std::mem::size_of;
@@ -77,10 +79,7 @@ impl LedgerEntry {
             self.reward_checkpoint(),
         )
         .map_err(|_| error!(ProtocolError::MathOverflow))?;
-        self.ale_reward_claimable = self
-            .ale_reward_claimable
-            .checked_add(earned)
-            .ok_or(ProtocolError::MathOverflow)?;
+        self.ale_reward_claimable = self.ale_reward_claimable.safe_add(earned).or_overflow()?;
         self.set_reward_checkpoint(reward_per_reputation);
         Ok(())
     }

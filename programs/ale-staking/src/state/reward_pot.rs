@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use static_assertions::const_assert_eq;
 use std::mem::size_of;
@@ -56,10 +58,7 @@ impl RewardPot {
                     .allocation
                     .checked_sub(slot.drawn)
                     .ok_or(StakingError::InvariantViolated)?;
-                self.total_forfeited = self
-                    .total_forfeited
-                    .checked_add(undrawn)
-                    .ok_or(StakingError::MathOverflow)?;
+                self.total_forfeited = self.total_forfeited.safe_add(undrawn).or_overflow()?;
                 expired = Some(ExpiredEpoch {
                     epoch: slot.epoch,
                     undrawn,

@@ -1,4 +1,5 @@
 use ale_math::accumulator::pending_reward;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::error::{OrMathOverflow, StakingError};
@@ -31,10 +32,7 @@ impl StakeAccount {
             self.reward_checkpoint,
         )
         .or_overflow()?;
-        self.claimable = self
-            .claimable
-            .checked_add(earned)
-            .ok_or(StakingError::MathOverflow)?;
+        self.claimable = self.claimable.safe_add(earned).or_overflow()?;
         self.reward_checkpoint = config.reward_per_share;
         Ok(())
     }

@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use ale_staking::program::AleStaking;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
@@ -217,9 +219,7 @@ pub fn create_community(
         rewards_forfeited: 0,
         reserved: [0; 64],
     });
-    ctx.accounts.config.community_count = community_id
-        .checked_add(1)
-        .ok_or(ProtocolError::MathOverflow)?;
+    ctx.accounts.config.community_count = community_id.safe_add(1).or_overflow()?;
 
     let bump = [ctx.accounts.config.reporter_bump];
     let signer: &[&[&[u8]]] = &[&[seeds::PROTOCOL_REPORTER, &bump]];

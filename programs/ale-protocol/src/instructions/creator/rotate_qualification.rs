@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::error::ProtocolError;
@@ -38,11 +40,7 @@ pub fn rotate_qualification(
     key_commitment: [u8; 32],
 ) -> Result<()> {
     let community = &mut ctx.accounts.community;
-    let round = community
-        .qualification
-        .round
-        .checked_add(1)
-        .ok_or(ProtocolError::MathOverflow)?;
+    let round = community.qualification.round.safe_add(1).or_overflow()?;
     community.qualification = QualificationRound {
         round,
         items_root,

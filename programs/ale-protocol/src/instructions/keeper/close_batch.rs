@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::error::ProtocolError;
@@ -45,7 +47,7 @@ pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {
     } else {
         &mut requester.batches_completed
     };
-    *outcome = outcome.checked_add(1).ok_or(ProtocolError::MathOverflow)?;
+    *outcome = outcome.safe_add(1).or_overflow()?;
     emit_cpi!(BatchClosed {
         batch: ctx.accounts.escrow.batch.key(),
         poster: ctx.accounts.escrow.batch.poster

@@ -1,4 +1,5 @@
 use ale_math::accumulator::RewardAccumulator;
+use ale_math::checked::CheckedMath;
 use ale_staking::program::AleStaking;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
@@ -88,15 +89,10 @@ pub fn draw_community_rewards(ctx: Context<DrawCommunityRewards>, epoch: u64) ->
         .ok_or(ProtocolError::InvariantViolated)?;
 
     let community = &mut ctx.accounts.community;
-    community.rewards_drawn = community
-        .rewards_drawn
-        .checked_add(drawn)
-        .ok_or(ProtocolError::MathOverflow)?;
+    community.rewards_drawn = community.rewards_drawn.safe_add(drawn).or_overflow()?;
     let mut distributed = 0;
     if community.total_reputation > 0 {
-        distributed = drawn
-            .checked_add(community.rewards_forfeited)
-            .ok_or(ProtocolError::MathOverflow)?;
+        distributed = drawn.safe_add(community.rewards_forfeited).or_overflow()?;
         let mut acc = RewardAccumulator {
             per_share: community.reward_per_reputation,
             carry: community.reward_carry,
@@ -108,10 +104,7 @@ pub fn draw_community_rewards(ctx: Context<DrawCommunityRewards>, epoch: u64) ->
         community.rewards_forfeited = 0;
     } else {
         // No member yet: held for the next draw.
-        community.rewards_forfeited = community
-            .rewards_forfeited
-            .checked_add(drawn)
-            .ok_or(ProtocolError::MathOverflow)?;
+        community.rewards_forfeited = community.rewards_forfeited.safe_add(drawn).or_overflow()?;
     }
     emit_cpi!(CommunityRewardsDrawn {
         community: community_key,

@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -88,9 +90,7 @@ pub fn push_payouts<'info>(
             amount,
         )?;
         paid_members += 1;
-        paid = paid
-            .checked_add(amount)
-            .ok_or(ProtocolError::MathOverflow)?;
+        paid = paid.safe_add(amount).or_overflow()?;
     }
     emit_cpi!(PayoutsPushed {
         community: ctx.accounts.community.key(),

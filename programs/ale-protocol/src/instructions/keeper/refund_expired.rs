@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::constants::MAX_ITEMS_PER_REFUND_CALL;
@@ -72,12 +74,8 @@ pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()>
                 }
                 let lapsed = item.reserved.saturating_sub(item.vote_count) as u64;
                 deposits_forfeited = deposits_forfeited
-                    .checked_add(
-                        lapsed
-                            .checked_mul(deposit)
-                            .ok_or(ProtocolError::MathOverflow)?,
-                    )
-                    .ok_or(ProtocolError::MathOverflow)?;
+                    .safe_add(lapsed.safe_mul(deposit).or_overflow()?)
+                    .or_overflow()?;
                 item.reserved = item.vote_count;
                 item.status = ITEM_REFUNDED;
                 refunded_items += 1;
@@ -87,21 +85,21 @@ pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()>
     let community = &mut ctx.accounts.community;
     community.rewards_forfeited = community
         .rewards_forfeited
-        .checked_add(deposits_forfeited)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_add(deposits_forfeited)
+        .or_overflow()?;
     let escrow = &mut ctx.accounts.escrow;
     let amount = escrow.return_items(refunded_items)?;
     let batch = &mut escrow.batch;
     batch.refund_cursor = end;
     batch.items_refunded = batch
         .items_refunded
-        .checked_add(refunded_items)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_add(refunded_items)
+        .or_overflow()?;
     let requester = &mut escrow.requester;
     requester.items_refunded = requester
         .items_refunded
-        .checked_add(refunded_items as u64)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_add(refunded_items as u64)
+        .or_overflow()?;
 
     escrow.invariant()?;
     emit_cpi!(ItemsRefunded {

@@ -1,3 +1,4 @@
+use ale_math::checked::CheckedMath;
 use ale_math::consensus::{decide, reputation_after, Decision, DecisionRule, Tally};
 use ale_math::gamification::{badges_earned, streak_after};
 use ale_math::split::split_pro_rata;
@@ -164,12 +165,8 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
             let lapsed = item.reserved.saturating_sub(item.vote_count) as u64;
             totals.deposits_forfeited = totals
                 .deposits_forfeited
-                .checked_add(
-                    lapsed
-                        .checked_mul(deposit)
-                        .ok_or(ProtocolError::MathOverflow)?,
-                )
-                .ok_or(ProtocolError::MathOverflow)?;
+                .safe_add(lapsed.safe_mul(deposit).or_overflow()?)
+                .or_overflow()?;
             item.reserved = item.vote_count;
             if item.vote_count == 0 {
                 continue;
@@ -216,32 +213,23 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                     let split = split_pro_rata(pay, &weights).or_overflow()?;
                     for ((member, _), share) in winners.iter().zip(&split.shares) {
                         let entry = &mut entries[*member as usize];
-                        entry.claimable[slot] = entry.claimable[slot]
-                            .checked_add(*share)
-                            .ok_or(ProtocolError::MathOverflow)?;
-                        totals.credited = totals
-                            .credited
-                            .checked_add(*share)
-                            .ok_or(ProtocolError::MathOverflow)?;
+                        entry.claimable[slot] =
+                            entry.claimable[slot].safe_add(*share).or_overflow()?;
+                        totals.credited = totals.credited.safe_add(*share).or_overflow()?;
                     }
-                    totals.dust = totals
-                        .dust
-                        .checked_add(split.dust)
-                        .ok_or(ProtocolError::MathOverflow)?;
+                    totals.dust = totals.dust.safe_add(split.dust).or_overflow()?;
                     let unsplit = settle_deposits(votes, label, entries, deposit)?;
-                    totals.deposits_forfeited = totals
-                        .deposits_forfeited
-                        .checked_add(unsplit)
-                        .ok_or(ProtocolError::MathOverflow)?;
+                    totals.deposits_forfeited =
+                        totals.deposits_forfeited.safe_add(unsplit).or_overflow()?;
                     totals.reputation_gained = totals
                         .reputation_gained
-                        .checked_add(
+                        .safe_add(
                             consensus
                                 .reward_per_win
-                                .checked_mul(winners.len() as u64)
-                                .ok_or(ProtocolError::MathOverflow)?,
+                                .safe_mul(winners.len() as u64)
+                                .or_overflow()?,
                         )
-                        .ok_or(ProtocolError::MathOverflow)?;
+                        .or_overflow()?;
                     totals.decided += 1;
                     totals.votes += votes.len() as u32;
                 }
@@ -255,10 +243,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         .checked_mul(decided)
         .and_then(|f| f.checked_add(totals.dust))
         .ok_or(ProtocolError::MathOverflow)?;
-    let creator_fees = batch
-        .creator_fee_per_item
-        .checked_mul(decided)
-        .ok_or(ProtocolError::MathOverflow)?;
+    let creator_fees = batch.creator_fee_per_item.safe_mul(decided).or_overflow()?;
     let escrow = &ctx.accounts.escrow;
     escrow.pay(
         &ctx.accounts.community_vault.to_account_info(),
@@ -283,34 +268,23 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     let community = &mut ctx.accounts.community;
     community.rewards_forfeited = community
         .rewards_forfeited
-        .checked_add(totals.deposits_forfeited)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_add(totals.deposits_forfeited)
+        .or_overflow()?;
     community.total_reputation = community
         .total_reputation
-        .checked_add(totals.reputation_gained)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_add(totals.reputation_gained)
+        .or_overflow()?;
 
     let round = ctx.accounts.escrow.batch.settled_rounds;
     let escrow = &mut ctx.accounts.escrow;
     let batch = &mut escrow.batch;
-    let fees = protocol_fees
-        .checked_add(creator_fees)
-        .ok_or(ProtocolError::MathOverflow)?;
-    batch.credited = batch
-        .credited
-        .checked_add(totals.credited)
-        .ok_or(ProtocolError::MathOverflow)?;
-    batch.fees_paid = batch
-        .fees_paid
-        .checked_add(fees)
-        .ok_or(ProtocolError::MathOverflow)?;
-    batch.items_decided = batch
-        .items_decided
-        .checked_add(totals.decided)
-        .ok_or(ProtocolError::MathOverflow)?;
+    let fees = protocol_fees.safe_add(creator_fees).or_overflow()?;
+    batch.credited = batch.credited.safe_add(totals.credited).or_overflow()?;
+    batch.fees_paid = batch.fees_paid.safe_add(fees).or_overflow()?;
+    batch.items_decided = batch.items_decided.safe_add(totals.decided).or_overflow()?;
     let round_complete = end == batch.item_count;
     if round_complete {
-        batch.settled_rounds = round.checked_add(1).ok_or(ProtocolError::MathOverflow)?;
+        batch.settled_rounds = round.safe_add(1).or_overflow()?;
         batch.settle_cursor = 0;
     } else {
         batch.settle_cursor = end;
@@ -318,8 +292,8 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     escrow.requester.items_decided = escrow
         .requester
         .items_decided
-        .checked_add(decided)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_add(decided)
+        .or_overflow()?;
     escrow.invariant()?;
 
     emit_cpi!(RoundSettled {
@@ -347,10 +321,7 @@ pub fn return_deposits(
         let entry = entries
             .get_mut(v.member as usize)
             .ok_or(ProtocolError::InvariantViolated)?;
-        entry.deposit_claimable = entry
-            .deposit_claimable
-            .checked_add(deposit)
-            .ok_or(ProtocolError::MathOverflow)?;
+        entry.deposit_claimable = entry.deposit_claimable.safe_add(deposit).or_overflow()?;
     }
     Ok(())
 }
@@ -370,9 +341,7 @@ fn settle_deposits(
     let deposited = || votes.iter().filter(|v| v.deposited != 0);
     let winners = deposited().filter(|v| v.label == label).count() as u64;
     let losers = deposited().filter(|v| v.label != label).count() as u64;
-    let pot = losers
-        .checked_mul(deposit)
-        .ok_or(ProtocolError::MathOverflow)?;
+    let pot = losers.safe_mul(deposit).or_overflow()?;
     if winners == 0 {
         return Ok(pot);
     }

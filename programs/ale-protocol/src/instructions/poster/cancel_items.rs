@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::constants::MAX_ITEMS_PER_REFUND_CALL;
@@ -52,15 +54,12 @@ pub fn cancel_items(ctx: Context<CancelItems>, first: u32, count: u32) -> Result
     let escrow = &mut ctx.accounts.escrow;
     let amount = escrow.return_items(cancelled)?;
     let batch = &mut escrow.batch;
-    batch.items_cancelled = batch
-        .items_cancelled
-        .checked_add(cancelled)
-        .ok_or(ProtocolError::MathOverflow)?;
+    batch.items_cancelled = batch.items_cancelled.safe_add(cancelled).or_overflow()?;
     let requester = &mut escrow.requester;
     requester.items_cancelled = requester
         .items_cancelled
-        .checked_add(cancelled as u64)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_add(cancelled as u64)
+        .or_overflow()?;
 
     escrow.invariant()?;
     emit_cpi!(ItemsCancelled {

@@ -1,4 +1,5 @@
 use ale_math::checked::mul_div_floor;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
 
@@ -114,16 +115,13 @@ impl PostBatch<'_> {
         require!(params.price_per_item > 0, ProtocolError::ZeroPrice);
         let total = params
             .price_per_item
-            .checked_mul(params.item_count as u64)
-            .ok_or(ProtocolError::MathOverflow)?;
+            .safe_mul(params.item_count as u64)
+            .or_overflow()?;
         let windows = self.community.commit_window_seconds as i64
             + self.community.reveal_window_seconds as i64;
         let now = Clock::get()?.unix_timestamp;
         require!(
-            params.deadline
-                >= now
-                    .checked_add(windows)
-                    .ok_or(ProtocolError::MathOverflow)?,
+            params.deadline >= now.safe_add(windows).or_overflow()?,
             ProtocolError::DeadlineTooSoon
         );
         require!(
@@ -158,8 +156,8 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
     )?;
     let total = params
         .price_per_item
-        .checked_mul(params.item_count as u64)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_mul(params.item_count as u64)
+        .or_overflow()?;
     let mint_slot = ctx.accounts.community.mint_slot(ctx.accounts.mint.key())?;
 
     token_interface::transfer_checked(
@@ -226,24 +224,18 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         reserved: [0; 64],
     });
     let community = &mut ctx.accounts.community;
-    community.batch_count = community
-        .batch_count
-        .checked_add(1)
-        .ok_or(ProtocolError::MathOverflow)?;
+    community.batch_count = community.batch_count.safe_add(1).or_overflow()?;
 
     let requester = &mut ctx.accounts.requester;
     if requester.poster == Pubkey::default() {
         requester.poster = ctx.accounts.poster.key();
         requester.bump = ctx.bumps.requester;
     }
-    requester.batches_funded = requester
-        .batches_funded
-        .checked_add(1)
-        .ok_or(ProtocolError::MathOverflow)?;
+    requester.batches_funded = requester.batches_funded.safe_add(1).or_overflow()?;
     requester.items_posted = requester
         .items_posted
-        .checked_add(params.item_count as u64)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_add(params.item_count as u64)
+        .or_overflow()?;
 
     ctx.accounts.batch.invariant(ctx.accounts.vault.amount)?;
     community.invariant()?;

@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use ale_math::gamification::badges_earned;
 use anchor_lang::prelude::*;
 
@@ -110,8 +112,8 @@ pub fn reveal_gold(ctx: Context<RevealGold>, reveals: Vec<GoldReveal>) -> Result
     let batch = &mut ctx.accounts.batch;
     batch.gold_revealed = batch
         .gold_revealed
-        .checked_add(reveals.len() as u32)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_add(reveals.len() as u32)
+        .or_overflow()?;
     emit_cpi!(GoldRevealed {
         batch: ctx.accounts.batch.key(),
         items: reveals.len() as u32,

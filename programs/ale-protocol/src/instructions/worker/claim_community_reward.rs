@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::error::ProtocolError;
@@ -45,16 +47,10 @@ pub fn claim_community_reward(ctx: Context<ClaimCommunityReward>) -> Result<()> 
 
     let community = &mut ctx.accounts.claim.seat.community;
     if eligible {
-        community.rewards_claimed = community
-            .rewards_claimed
-            .checked_add(amount)
-            .ok_or(ProtocolError::MathOverflow)?;
+        community.rewards_claimed = community.rewards_claimed.safe_add(amount).or_overflow()?;
         ctx.accounts.claim.pay(amount)?;
     } else {
-        community.rewards_forfeited = community
-            .rewards_forfeited
-            .checked_add(amount)
-            .ok_or(ProtocolError::MathOverflow)?;
+        community.rewards_forfeited = community.rewards_forfeited.safe_add(amount).or_overflow()?;
     }
     emit_cpi!(CommunityRewardClaimed {
         community: ctx.accounts.claim.seat.community.key(),

@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use ale_math::gamification::BADGE_GRADUATE;
 use anchor_lang::prelude::*;
 use anchor_lang::system_program::{self, Transfer};
@@ -140,8 +142,8 @@ impl JoinCommunity<'_> {
             return Ok(None);
         }
         let new_capacity = capacity
-            .checked_add(LEDGER_GROWTH_ENTRIES)
-            .ok_or(ProtocolError::MathOverflow)?
+            .safe_add(LEDGER_GROWTH_ENTRIES)
+            .or_overflow()?
             .min(LEDGER_MAX_ENTRIES);
         require!(new_capacity > capacity, ProtocolError::LedgerFull);
         let info = self.ledger.to_account_info();
@@ -196,8 +198,7 @@ pub fn join_community(ctx: Context<JoinCommunity>, proof: JoinProof) -> Result<(
         // Bucket-B rewards accrue from now on, not from before the member existed.
         entry.set_reward_checkpoint(ctx.accounts.community.reward_per_reputation);
     }
-    ctx.accounts.ledger.load_mut()?.len =
-        index.checked_add(1).ok_or(ProtocolError::MathOverflow)?;
+    ctx.accounts.ledger.load_mut()?.len = index.safe_add(1).or_overflow()?;
 
     let community_key = ctx.accounts.community.key();
     ctx.accounts.membership.set_inner(Membership {
@@ -210,12 +211,9 @@ pub fn join_community(ctx: Context<JoinCommunity>, proof: JoinProof) -> Result<(
     let community = &mut ctx.accounts.community;
     community.total_reputation = community
         .total_reputation
-        .checked_add(reputation)
-        .ok_or(ProtocolError::MathOverflow)?;
-    community.member_count = community
-        .member_count
-        .checked_add(1)
-        .ok_or(ProtocolError::MathOverflow)?;
+        .safe_add(reputation)
+        .or_overflow()?;
+    community.member_count = community.member_count.safe_add(1).or_overflow()?;
     community.invariant()?;
     {
         let ledger = ctx.accounts.ledger.load()?;

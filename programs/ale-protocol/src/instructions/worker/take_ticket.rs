@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
 use solana_sdk_ids::sysvar::slot_hashes;
@@ -202,9 +204,7 @@ pub fn take_ticket(ctx: Context<TakeTicket>, round: u32) -> Result<()> {
     // The vote deposit, one per item taken, into the community's ALE vault.
     let deposit = community.vote_deposit;
     if deposit > 0 {
-        let amount = deposit
-            .checked_mul(taken as u64)
-            .ok_or(ProtocolError::MathOverflow)?;
+        let amount = deposit.safe_mul(taken as u64).or_overflow()?;
         let (Some(mint), Some(from), Some(vault), Some(token_program)) = (
             &ctx.accounts.ale_mint,
             &ctx.accounts.member_ale,

@@ -1,3 +1,4 @@
+use ale_math::checked::CheckedMath;
 use ale_math::split::pro_rata_share;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, MintTo, Token, TokenAccount};
@@ -53,8 +54,7 @@ pub fn draw_community_reward(
 ) -> Result<()> {
     let amount = {
         let config = &ctx.accounts.config;
-        let closes_at =
-            config.epoch_start(epoch.checked_add(1).ok_or(StakingError::MathOverflow)?)?;
+        let closes_at = config.epoch_start(epoch.safe_add(1).or_overflow()?)?;
         require!(
             closes_at <= config.last_emission_ts,
             StakingError::EpochNotClosed
@@ -79,16 +79,10 @@ pub fn draw_community_reward(
         require!(entry.drawn == 0, StakingError::AlreadyDrawn);
         let amount = pro_rata_share(slot.allocation, entry.paid_work, slot.paid_work as u128)
             .or_overflow()?;
-        slot.drawn = slot
-            .drawn
-            .checked_add(amount)
-            .ok_or(StakingError::MathOverflow)?;
+        slot.drawn = slot.drawn.safe_add(amount).or_overflow()?;
         entry.drawn = 1;
         entry.drawn_amount = amount;
-        pot.total_drawn = pot
-            .total_drawn
-            .checked_add(amount)
-            .ok_or(StakingError::MathOverflow)?;
+        pot.total_drawn = pot.total_drawn.safe_add(amount).or_overflow()?;
         work.invariant()?;
         pot.invariant(config.bucket_b_allocated)?;
         amount

@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::error::StakingError;
@@ -39,16 +41,10 @@ pub fn report_paid_work(
     let community_epoch_total = {
         let mut pot = ctx.accounts.reward_pot.load_mut()?;
         let (slot, _expired) = pot.slot_mut(epoch)?;
-        slot.paid_work = slot
-            .paid_work
-            .checked_add(amount)
-            .ok_or(StakingError::MathOverflow)?;
+        slot.paid_work = slot.paid_work.safe_add(amount).or_overflow()?;
         let mut work = ctx.accounts.community_work.load_mut()?;
         let entry = work.slot_mut(epoch)?;
-        entry.paid_work = entry
-            .paid_work
-            .checked_add(amount)
-            .ok_or(StakingError::MathOverflow)?;
+        entry.paid_work = entry.paid_work.safe_add(amount).or_overflow()?;
         let total = entry.paid_work;
         work.invariant()?;
         pot.invariant(ctx.accounts.config.bucket_b_allocated)?;

@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token::TokenAccount;
 
@@ -32,14 +34,8 @@ pub fn claim_rewards(ctx: Context<ClaimRewards>) -> Result<()> {
     let amount = stake.claimable;
     require!(amount > 0, StakingError::NothingToClaim);
     stake.claimable = 0;
-    stake.total_claimed = stake
-        .total_claimed
-        .checked_add(amount)
-        .ok_or(StakingError::MathOverflow)?;
-    config.rewards_claimed = config
-        .rewards_claimed
-        .checked_add(amount)
-        .ok_or(StakingError::MathOverflow)?;
+    stake.total_claimed = stake.total_claimed.safe_add(amount).or_overflow()?;
+    config.rewards_claimed = config.rewards_claimed.safe_add(amount).or_overflow()?;
 
     ctx.accounts
         .wallet

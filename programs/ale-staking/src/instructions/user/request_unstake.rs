@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::error::StakingError;
@@ -48,21 +50,13 @@ pub fn request_unstake(ctx: Context<RequestUnstake>, amount: u64) -> Result<()> 
     if stake.active_amount == 0 {
         stake.active_since = 0;
     }
-    stake.cooling_amount = stake
-        .cooling_amount
-        .checked_add(amount)
-        .ok_or(StakingError::MathOverflow)?;
-    stake.cooldown_ends_at = now
-        .checked_add(config.cooldown_seconds)
-        .ok_or(StakingError::MathOverflow)?;
+    stake.cooling_amount = stake.cooling_amount.safe_add(amount).or_overflow()?;
+    stake.cooldown_ends_at = now.safe_add(config.cooldown_seconds).or_overflow()?;
     config.total_active_stake = config
         .total_active_stake
         .checked_sub(amount)
         .ok_or(StakingError::InvariantViolated)?;
-    config.total_cooling_stake = config
-        .total_cooling_stake
-        .checked_add(amount)
-        .ok_or(StakingError::MathOverflow)?;
+    config.total_cooling_stake = config.total_cooling_stake.safe_add(amount).or_overflow()?;
 
     stake.invariant()?;
     config.invariant()?;

@@ -1,3 +1,5 @@
+use crate::error::OrMathOverflow;
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token::TokenAccount;
 
@@ -43,14 +45,8 @@ pub fn stake(ctx: Context<Stake>, amount: u64) -> Result<()> {
     if stake.active_amount == 0 {
         stake.active_since = now;
     }
-    stake.active_amount = stake
-        .active_amount
-        .checked_add(amount)
-        .ok_or(StakingError::MathOverflow)?;
-    config.total_active_stake = config
-        .total_active_stake
-        .checked_add(amount)
-        .ok_or(StakingError::MathOverflow)?;
+    stake.active_amount = stake.active_amount.safe_add(amount).or_overflow()?;
+    config.total_active_stake = config.total_active_stake.safe_add(amount).or_overflow()?;
 
     stake.invariant()?;
     config.invariant()?;
