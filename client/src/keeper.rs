@@ -15,7 +15,7 @@ use std::time::Duration;
 use ale_protocol::constants::{
     MAX_ITEMS_PER_REFUND_CALL, MAX_ITEMS_PER_SETTLE, MAX_PUSHES_PER_CALL,
 };
-use ale_protocol::state::{Batch, Community, ProtocolConfig, ENTRY_PUSH_PAYOUTS};
+use ale_protocol::state::{Batch, Community, LedgerEntry, ProtocolConfig, ENTRY_PUSH_PAYOUTS};
 use ale_staking::state::StakingConfig;
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::instruction::Instruction;
@@ -96,6 +96,16 @@ const ALREADY_DONE: &[&str] = &[
     "AccountNotInitialized",
 ];
 
+/// What the keeper knows of a batch's surroundings in one pass.
+struct BatchWork<'a> {
+    config: &'a ProtocolConfig,
+    community: &'a Community,
+    /// The community's members, in ledger order.
+    members: &'a [LedgerEntry],
+    address: Pubkey,
+    now: i64,
+}
+
 pub struct Keeper {
     pub config: KeeperConfig,
 }
@@ -152,15 +162,27 @@ impl Keeper {
             let Some(community) = t.read_optional::<Community>(community_address).await? else {
                 continue;
             };
+            // The ledger is read once per community: its members name the tickets to
+            // look for and the pay to push.
+            let ledger = t.data(community.ledger).await?;
+            let members = ledger_members(&ledger)
+                .map_err(|e| ClientError::State(e.to_string()))?
+                .to_vec();
             for batch_id in 0..community.batch_count {
                 let address = pda::batch(&community_address, batch_id);
-                if t.get_account(address).await?.is_none() {
+                let Some(batch) = t.read_optional::<Batch>(address).await? else {
                     continue; // closed
-                }
-                self.batch_work(t, &config, &community, address, now, &mut report)
-                    .await?;
+                };
+                let work = BatchWork {
+                    config: &config,
+                    community: &community,
+                    members: &members,
+                    address,
+                    now,
+                };
+                self.batch_work(t, work, batch, &mut report).await?;
             }
-            self.push_payouts(t, community_address, &community, &mut report)
+            self.push_payouts(t, community_address, &community, &members, &mut report)
                 .await?;
         }
         Ok(report)
@@ -194,53 +216,54 @@ impl Keeper {
     async fn batch_work<T: Transport>(
         &self,
         t: &mut T,
-        config: &ProtocolConfig,
-        community: &Community,
-        address: Pubkey,
-        now: i64,
+        work: BatchWork<'_>,
+        mut batch: Batch,
         report: &mut PassReport,
     ) -> Result<(), ClientError> {
-        let mut batch: Batch = t.read(address).await?;
+        let BatchWork {
+            config,
+            community,
+            members,
+            address,
+            now,
+        } = work;
 
         // Settle every round whose reveal window has ended, in chunks from the
         // batch's own cursor.
-        while !batch.is_finished()
-            && now >= batch.reveal_end(batch.settled_rounds).map_err(anchor_err)?
-            && batch.reveal_end(batch.settled_rounds).map_err(anchor_err)? <= batch.deadline
-        {
+        let settle_due = |b: &Batch| -> Result<bool, ClientError> {
+            let end = b.reveal_end(b.settled_rounds).map_err(anchor_err)?;
+            Ok(!b.is_finished() && now >= end && end <= b.deadline)
+        };
+        if settle_due(&batch)? {
             let (treasury, creator) = self
                 .fee_accounts(t, config.treasury, community.creator, &batch, report)
                 .await?;
-            let settle = ix::settle_round(
-                address,
-                &batch,
-                treasury,
-                creator,
-                batch.settle_cursor,
-                self.config.settle_chunk,
-            );
-            let round = batch.settled_rounds;
-            let Sent::Done = self.send(t, "settle", &[settle], report).await? else {
-                return Ok(()); // the next pass reads the batch again
-            };
-            report.settle_calls += 1;
-            batch = t.read(address).await?;
-            if batch.settled_rounds > round {
-                report.rounds_settled += 1;
+            while settle_due(&batch)? {
+                let settle = ix::settle_round(
+                    address,
+                    &batch,
+                    treasury,
+                    creator,
+                    batch.settle_cursor,
+                    self.config.settle_chunk,
+                );
+                let round = batch.settled_rounds;
+                let Sent::Done = self.send(t, "settle", &[settle], report).await? else {
+                    return Ok(()); // the next pass reads the batch again
+                };
+                report.settle_calls += 1;
+                batch = t.read(address).await?;
+                if batch.settled_rounds > round {
+                    report.rounds_settled += 1;
+                }
             }
         }
 
         // Tickets committed but never revealed hold rent until someone closes them.
         let mut open_tickets = 0;
-        let ledger = t.data(community.ledger).await?;
-        let members: Vec<Pubkey> = ledger_members(&ledger)
-            .map_err(|e| ClientError::State(e.to_string()))?
-            .iter()
-            .map(|e| e.member)
-            .collect();
         for round in 0..=batch.settled_rounds {
             let ended = now >= batch.reveal_end(round).map_err(anchor_err)?;
-            for member in &members {
+            for member in members.iter().map(|e| &e.member) {
                 let ticket = pda::ticket(&address, member, round);
                 if t.get_account(ticket).await?.is_none() {
                     continue;
@@ -320,12 +343,9 @@ impl Keeper {
         t: &mut T,
         address: Pubkey,
         community: &Community,
+        entries: &[LedgerEntry],
         report: &mut PassReport,
     ) -> Result<(), ClientError> {
-        let ledger = t.data(community.ledger).await?;
-        let entries = ledger_members(&ledger)
-            .map_err(|e| ClientError::State(e.to_string()))?
-            .to_vec();
         for (slot, mint) in community.mints.iter().enumerate() {
             if *mint == Pubkey::default() {
                 continue;
