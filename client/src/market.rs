@@ -7,9 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-use ale_protocol::state::{
-    item_states_mut, ledger_entries, Batch, JoinRule, LedgerEntry, SKIP_LABEL,
-};
+use ale_protocol::state::{item_states_mut, Batch, JoinRule, LedgerEntry, SKIP_LABEL};
 use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use solana_sdk::signature::{Keypair, Signer};
@@ -210,7 +208,7 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
     let labels: Vec<LabelledItem> = poster::labels(&mut m, batch_address, &ds.question_ids).await?;
     let state: Batch = m.read(batch_address).await?;
     let ledger = m.data(pda::ledger(&community)).await?;
-    let entries: Vec<LedgerEntry> = ledger_entries(&ledger)?[..ds.workers].to_vec();
+    let entries: Vec<LedgerEntry> = views::ledger_members(&ledger)?.to_vec();
     let mut workers_paid = 0;
     let bar = progress(show_progress, ds.workers as u64, "claims");
     for (w, (wallet, _)) in workers.iter().enumerate() {

@@ -77,11 +77,7 @@ pub async fn post<T: Transport>(t: &mut T, poster: &Keypair, job: &Job) -> Resul
     let count = u32::try_from(job.items.len()).context("too many items")?;
     let leaves: Vec<[u8; 32]> = job.items.iter().map(|i| leaf(i)).collect();
     let items_root = merkle::root(&leaves);
-    let token_program = t
-        .get_account(job.mint)
-        .await?
-        .context("no such mint")?
-        .owner;
+    let token_program = t.token_program_of(job.mint).await?;
     let params = PostBatchParams {
         batch_id: community.batch_count,
         item_count: count,

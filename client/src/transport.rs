@@ -245,6 +245,15 @@ pub trait Transport {
             .data)
     }
 
+    /// The token program that owns `mint` (SPL Token or Token-2022).
+    async fn token_program_of(&mut self, mint: Pubkey) -> Result<Pubkey, ClientError> {
+        Ok(self
+            .get_account(mint)
+            .await?
+            .ok_or_else(|| ClientError::account(mint, "no such mint"))?
+            .owner)
+    }
+
     /// Balance of a token account (SPL Token or Token-2022); 0 if there is none.
     async fn token_balance(&mut self, token_account: Pubkey) -> Result<u64, ClientError> {
         match self.get_account(token_account).await? {

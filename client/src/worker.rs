@@ -264,7 +264,7 @@ pub async fn claim<T: Transport>(
     community: Pubkey,
     mint: Pubkey,
 ) -> Result<u64> {
-    let token_program = t.get_account(mint).await?.context("no such mint")?.owner;
+    let token_program = t.token_program_of(mint).await?;
     let destination = ata(&wallet.pubkey(), &mint, &token_program);
     let before = t.token_balance(destination).await?;
     let open = create_associated_token_account_idempotent(

@@ -97,8 +97,8 @@ impl ProtocolEnv {
         // The header follows the discriminator; entries follow the header.
         let header: Ledger =
             bytemuck::pod_read_unaligned(&data[8..8 + std::mem::size_of::<Ledger>()]);
-        let entries = ale_protocol::state::ledger_entries(&data).expect("entries");
-        (header, entries[..header.len as usize].to_vec())
+        let entries = ale_client::views::ledger_members(&data).expect("entries");
+        (header, entries.to_vec())
     }
 
     pub async fn create_community(

@@ -8,11 +8,10 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use ale_client::views::ledger_members;
 use ale_client::{pda, protocol as ix, staker, staking};
 use ale_math::inflation::{GENESIS_SUPPLY, ONE_ALE};
-use ale_protocol::state::{
-    item_states_mut, ledger_entries, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED,
-};
+use ale_protocol::state::{item_states_mut, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED};
 use ale_staking::state::{RewardPot, StakeAccount, StakingConfig};
 use ale_tests::pool::{params, Pool};
 use ale_tests::snapshot;
@@ -139,7 +138,7 @@ async fn check_invariants(pool: &mut Pool, batch: Pubkey) {
         .await
         .unwrap()
         .data;
-    let entries = ledger_entries(&ledger).unwrap()[..MEMBERS].to_vec();
+    let entries = ledger_members(&ledger).unwrap().to_vec();
     let owed: u64 = entries.iter().map(|e| e.claimable[0]).sum();
     let community_vault = pool.env.rt.token_balance(b.community_vault).await;
     assert_eq!(community_vault, owed);

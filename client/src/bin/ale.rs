@@ -472,11 +472,7 @@ async fn actor(
             hours,
         }) => {
             let community = community(cluster, &c).await?;
-            let token_program = cluster
-                .get_account(mint)
-                .await?
-                .context("no such mint")?
-                .owner;
+            let token_program = cluster.token_program_of(mint).await?;
             let job = poster::Job {
                 community,
                 items: poster::read_items(&items)?,
@@ -699,11 +695,7 @@ async fn wallet_command(
             )?;
         }
         WalletCommand::MintTo { mint, to, amount } => {
-            let token_program = cluster
-                .get_account(mint)
-                .await?
-                .context("no such mint")?
-                .owner;
+            let token_program = cluster.token_program_of(mint).await?;
             let destination = ata(&to, &mint, &token_program);
             let ixs = [
                 create_associated_token_account_idempotent(&me, &to, &mint, &token_program),
@@ -724,11 +716,7 @@ async fn wallet_command(
             )?;
         }
         WalletCommand::Balance { mint } => {
-            let token_program = cluster
-                .get_account(mint)
-                .await?
-                .context("no such mint")?
-                .owner;
+            let token_program = cluster.token_program_of(mint).await?;
             let balance = cluster
                 .token_balance(ata(&me, &mint, &token_program))
                 .await?;
