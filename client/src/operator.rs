@@ -5,6 +5,8 @@
 //! genesis, protocol config, each genesis community by name) and sends only what is
 //! missing, so it can be run again after a failure or against a cluster already set up.
 
+use std::collections::HashMap;
+
 use ale_protocol::instructions::{CommunityParams, ProtocolParams};
 use ale_protocol::state::{Community, JoinRule, ProtocolConfig};
 use ale_staking::constants::{DEFAULT_COOLDOWN_SECONDS, DEFAULT_EPOCH_SECONDS};
@@ -175,9 +177,9 @@ pub async fn bootstrap<T: Transport>(
         done.steps_already_done += 1;
     }
 
+    let mut by_name = communities_by_name(t).await?;
     for spec in &genesis.communities {
-        let existing = find_community(t, spec.name).await?;
-        let address = match existing {
+        let address = match by_name.get(spec.name).copied() {
             Some(address) => {
                 done.steps_already_done += 1;
                 address
@@ -186,14 +188,15 @@ pub async fn bootstrap<T: Transport>(
                 let join_rule = match spec.prerequisite {
                     None => JoinRule::Open,
                     Some((name, min_reputation)) => JoinRule::MinReputation {
-                        prerequisite: find_community(t, name)
-                            .await?
+                        prerequisite: *by_name
+                            .get(name)
                             .with_context(|| format!("{name} comes before {}", spec.name))?,
                         min_reputation,
                     },
                 };
                 let params = template(spec.name, spec.skill_tag, spec.num_classes, join_rule);
                 let address = create_community(t, operator, params).await?;
+                by_name.insert(spec.name.to_string(), address);
                 done.steps_sent += 1;
                 address
             }
@@ -260,20 +263,26 @@ pub async fn create_community<T: Transport>(
 
 /// The community named `name`, if any.
 pub async fn find_community<T: Transport>(t: &mut T, name: &str) -> Result<Option<Pubkey>> {
+    Ok(communities_by_name(t).await?.get(name).copied())
+}
+
+/// Every community's address by name (the first created, where names repeat).
+pub async fn communities_by_name<T: Transport>(t: &mut T) -> Result<HashMap<String, Pubkey>> {
+    let mut by_name = HashMap::new();
     let Some(config) = t
         .read_optional::<ProtocolConfig>(pda::protocol_config())
         .await?
     else {
-        return Ok(None);
+        return Ok(by_name);
     };
     for id in 0..config.community_count {
         if let Some(c) = t.read_optional::<Community>(pda::community(id)).await? {
-            if community_name(&c) == name {
-                return Ok(Some(pda::community(id)));
-            }
+            by_name
+                .entry(community_name(&c))
+                .or_insert(pda::community(id));
         }
     }
-    Ok(None)
+    Ok(by_name)
 }
 
 /// A community's name (stored zero-padded).
