@@ -9,9 +9,8 @@ use serde::Serialize;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::address::get_associated_token_address;
-use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 
-use crate::transport::Transport;
+use crate::transport::{receive_in_own_account, Transport};
 use crate::{pda, staking};
 
 /// The wallet's ALE account (associated token account).
@@ -58,24 +57,16 @@ pub async fn withdraw<T: Transport>(t: &mut T, wallet: &Keypair) -> Result<()> {
 /// the amount received.
 pub async fn claim<T: Transport>(t: &mut T, wallet: &Keypair) -> Result<u64> {
     let owner = wallet.pubkey();
-    let destination = ale_account(&owner);
-    let before = t.token_balance(destination).await?;
-    let open = create_associated_token_account_idempotent(
-        &owner,
-        &owner,
-        &pda::ale_mint(),
-        &anchor_spl::token::ID,
-    );
-    t.send_transaction(
-        &[
-            open,
-            staking::crank_inflation(),
-            staking::claim_rewards(owner, destination),
-        ],
-        &[wallet],
+    let ale = pda::ale_mint();
+    Ok(
+        receive_in_own_account(t, wallet, ale, anchor_spl::token::ID, |destination| {
+            vec![
+                staking::crank_inflation(),
+                staking::claim_rewards(owner, destination),
+            ]
+        })
+        .await?,
     )
-    .await?;
-    Ok(t.token_balance(destination).await? - before)
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]

@@ -11,8 +11,10 @@ use anchor_lang::AccountDeserialize;
 use solana_sdk::account::Account;
 use solana_sdk::instruction::{Instruction, InstructionError};
 use solana_sdk::program_pack::Pack;
-use solana_sdk::signature::Keypair;
+use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::TransactionError;
+use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id;
+use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 use spl_token_interface::state::Account as SplAccount;
 
 use crate::TxOutcome;
@@ -263,6 +265,30 @@ pub trait Transport {
                 .map_err(|e| ClientError::account(token_account, e)),
         }
     }
+}
+
+/// Sends the instructions `pay_to` builds for the wallet's associated token account of
+/// `mint` (opened first, if missing, at the wallet's cost); returns what the account
+/// received.
+pub async fn receive_in_own_account<T: Transport>(
+    t: &mut T,
+    wallet: &Keypair,
+    mint: Pubkey,
+    token_program: Pubkey,
+    pay_to: impl FnOnce(Pubkey) -> Vec<Instruction>,
+) -> Result<u64, ClientError> {
+    let owner = wallet.pubkey();
+    let destination = get_associated_token_address_with_program_id(&owner, &mint, &token_program);
+    let before = t.token_balance(destination).await?;
+    let mut ixs = vec![create_associated_token_account_idempotent(
+        &owner,
+        &owner,
+        &mint,
+        &token_program,
+    )];
+    ixs.extend(pay_to(destination));
+    t.send_transaction(&ixs, &[wallet]).await?;
+    Ok(t.token_balance(destination).await? - before)
 }
 
 #[cfg(test)]

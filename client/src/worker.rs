@@ -16,12 +16,10 @@ use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use solana_sdk::signature::{Keypair, Signer};
-use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id as ata;
-use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 
 use crate::pda;
 use crate::protocol::{self as ix, JoinWith};
-use crate::transport::Transport;
+use crate::transport::{receive_in_own_account, Transport};
 use crate::views::ledger_members;
 
 /// One committed ballot, kept until its reveal lands.
@@ -265,15 +263,17 @@ pub async fn claim<T: Transport>(
     mint: Pubkey,
 ) -> Result<u64> {
     let token_program = t.token_program_of(mint).await?;
-    let destination = ata(&wallet.pubkey(), &mint, &token_program);
-    let before = t.token_balance(destination).await?;
-    let open = create_associated_token_account_idempotent(
-        &wallet.pubkey(),
-        &wallet.pubkey(),
-        &mint,
-        &token_program,
-    );
-    let claim = ix::claim_pay(wallet.pubkey(), community, mint, destination, token_program);
-    t.send_transaction(&[open, claim], &[wallet]).await?;
-    Ok(t.token_balance(destination).await? - before)
+    let member = wallet.pubkey();
+    Ok(
+        receive_in_own_account(t, wallet, mint, token_program, |destination| {
+            vec![ix::claim_pay(
+                member,
+                community,
+                mint,
+                destination,
+                token_program,
+            )]
+        })
+        .await?,
+    )
 }
