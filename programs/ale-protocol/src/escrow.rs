@@ -1,14 +1,13 @@
 //! A batch together with the accounts that move its escrow, each checked against the
 //! batch; shared by every instruction that pays out of a batch's vault.
 
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{
     self, CloseAccount, Mint, TokenAccount, TokenInterface, TransferChecked,
 };
 
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 use crate::seeds;
 use crate::state::{Batch, ItemTable, RequesterRecord};
 

@@ -1,11 +1,10 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use static_assertions::const_assert_eq;
 use std::mem::size_of;
 
 use crate::constants::MINT_SLOTS;
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 
 /// Ledger entry flag: the member lets keepers push its pay to its own token accounts.
 pub const ENTRY_PUSH_PAYOUTS: u16 = 1 << 0;

@@ -1,11 +1,10 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use static_assertions::const_assert_eq;
 use std::mem::size_of;
 
 use crate::constants::EPOCH_RING_LEN;
-use crate::error::StakingError;
+use crate::error::{OrMathOverflow, StakingError};
 
 pub const EPOCH_CLOSED: u32 = 1 << 0;
 pub const EPOCH_FORFEITED: u32 = 1 << 1;

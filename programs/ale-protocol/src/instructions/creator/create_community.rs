@@ -1,4 +1,3 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use ale_staking::program::AleStaking;
 use anchor_lang::prelude::*;
@@ -8,7 +7,7 @@ use crate::constants::{
     LEDGER_INITIAL_ENTRIES, LEDGER_MAX_ENTRIES, MAX_CLASSES, MAX_QUALIFICATION_ITEMS,
     MAX_WINDOW_SECONDS, MIN_CLASSES, MIN_WINDOW_SECONDS, NAME_LEN, SKILL_TAG_LEN,
 };
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::CommunityCreated;
 use crate::seeds;
 use crate::state::{

@@ -1,8 +1,7 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::QualificationRotated;
 use crate::seeds;
 use crate::state::{Community, JoinRule, QualificationRound};

@@ -1,10 +1,9 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::constants::MAX_PUSHES_PER_CALL;
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::PayoutsPushed;
 use crate::seeds;
 use crate::state::{ledger_entries_mut, Community, Ledger, ENTRY_PUSH_PAYOUTS};

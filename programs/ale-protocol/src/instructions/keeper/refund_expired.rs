@@ -1,9 +1,8 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::constants::MAX_ITEMS_PER_REFUND_CALL;
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 use crate::escrow::*;
 use crate::events::ItemsRefunded;
 use crate::instructions::keeper::settle_round::return_deposits;

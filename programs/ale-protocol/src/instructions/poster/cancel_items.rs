@@ -1,9 +1,8 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
 use crate::constants::MAX_ITEMS_PER_REFUND_CALL;
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 use crate::escrow::*;
 use crate::events::ItemsCancelled;
 use crate::state::{item_states_mut, ITEM_CANCELLED, ITEM_OPEN};

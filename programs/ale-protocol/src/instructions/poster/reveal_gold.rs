@@ -1,9 +1,8 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use ale_math::gamification::badges_earned;
 use anchor_lang::prelude::*;
 
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::GoldRevealed;
 use crate::seeds;
 use crate::state::{

@@ -1,4 +1,3 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use ale_math::gamification::BADGE_GRADUATE;
 use anchor_lang::prelude::*;
@@ -6,7 +5,7 @@ use anchor_lang::system_program::{self, Transfer};
 use solana_sha256_hasher::hashv;
 
 use crate::constants::{LEDGER_GROWTH_ENTRIES, LEDGER_MAX_ENTRIES};
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::{LedgerGrown, MemberJoined};
 use crate::seeds;
 use crate::state::{

@@ -1,4 +1,3 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
@@ -6,7 +5,7 @@ use solana_sdk_ids::sysvar::slot_hashes;
 use solana_sha256_hasher::hashv;
 
 use crate::constants::{MAX_SORTITION_PROBES, MAX_TICKET_ITEMS};
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::TicketTaken;
 use crate::seeds;
 use crate::state::{

@@ -1,8 +1,7 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
-use crate::error::StakingError;
+use crate::error::{OrMathOverflow, StakingError};
 use crate::events::PaidWorkReported;
 use crate::seeds;
 use crate::state::{CommunityWork, RewardPot, StakingConfig};

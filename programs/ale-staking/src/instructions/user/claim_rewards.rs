@@ -1,9 +1,8 @@
-use crate::error::OrMathOverflow;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token::TokenAccount;
 
-use crate::error::StakingError;
+use crate::error::{OrMathOverflow, StakingError};
 use crate::events::RewardsClaimed;
 use crate::staker_wallet::*;
 
