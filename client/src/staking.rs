@@ -88,12 +88,19 @@ pub fn open_stake_account(owner: Pubkey) -> Instruction {
     )
 }
 
-/// The accounts of an owner moving ALE between its token account and a vault.
-fn staker_wallet(owner: Pubkey, owner_token: Pubkey) -> accounts::StakerWallet {
-    accounts::StakerWallet {
+/// A stake account, its signing owner and the staking config.
+fn stake_owner(owner: Pubkey) -> accounts::StakeOwner {
+    accounts::StakeOwner {
         owner,
         config: pda::staking_config(),
         stake_account: pda::stake_account(&owner),
+    }
+}
+
+/// The accounts of an owner moving ALE between its token account and a vault.
+fn staker_wallet(owner: Pubkey, owner_token: Pubkey) -> accounts::StakerWallet {
+    accounts::StakerWallet {
+        staker: stake_owner(owner),
         ale_mint: pda::ale_mint(),
         owner_token,
         token_program: TOKEN_PROGRAM,
@@ -115,9 +122,7 @@ pub fn stake(owner: Pubkey, owner_token: Pubkey, amount: u64) -> Instruction {
 pub fn request_unstake(owner: Pubkey, amount: u64) -> Instruction {
     build(
         accounts::RequestUnstake {
-            owner,
-            config: pda::staking_config(),
-            stake_account: pda::stake_account(&owner),
+            staker: stake_owner(owner),
             event_authority: event_authority(),
             program: ale_staking::ID,
         },

@@ -1,5 +1,7 @@
-//! A stake account's owner moving ALE between its own token account and one of the
-//! program's vaults: the accounts and checks shared by stake, withdraw and claim.
+//! A stake account with its signing owner and the staking config (`StakeOwner`, for
+//! every instruction that changes a stake), and that owner moving ALE between its own
+//! token account and one of the program's vaults (`StakerWallet`: stake, withdraw,
+//! claim).
 
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
@@ -9,7 +11,7 @@ use crate::seeds;
 use crate::state::{StakeAccount, StakingConfig};
 
 #[derive(Accounts)]
-pub struct StakerWallet<'info> {
+pub struct StakeOwner<'info> {
     pub owner: Signer<'info>,
     #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
     pub config: Box<Account<'info, StakingConfig>>,
@@ -20,7 +22,12 @@ pub struct StakerWallet<'info> {
         has_one = owner @ StakingError::NotStakeOwner
     )]
     pub stake_account: Box<Account<'info, StakeAccount>>,
-    #[account(address = config.ale_mint @ StakingError::WrongMint)]
+}
+
+#[derive(Accounts)]
+pub struct StakerWallet<'info> {
+    pub staker: StakeOwner<'info>,
+    #[account(address = staker.config.ale_mint @ StakingError::WrongMint)]
     pub ale_mint: Box<Account<'info, Mint>>,
     #[account(mut)]
     pub owner_token: Box<Account<'info, TokenAccount>>,
@@ -32,12 +39,12 @@ impl<'info> StakerWallet<'info> {
     pub fn validate_owner_token(&self) -> Result<()> {
         require_keys_eq!(
             self.owner_token.mint,
-            self.config.ale_mint,
+            self.staker.config.ale_mint,
             StakingError::WrongMint
         );
         require_keys_eq!(
             self.owner_token.owner,
-            self.owner.key(),
+            self.staker.owner.key(),
             StakingError::WrongTokenOwner
         );
         Ok(())
@@ -52,7 +59,7 @@ impl<'info> StakerWallet<'info> {
                     from: self.owner_token.to_account_info(),
                     mint: self.ale_mint.to_account_info(),
                     to: vault.to_account_info(),
-                    authority: self.owner.to_account_info(),
+                    authority: self.staker.owner.to_account_info(),
                 },
             ),
             amount,
@@ -62,7 +69,7 @@ impl<'info> StakerWallet<'info> {
 
     /// Pays `amount` from `vault` (held by the config PDA) to the owner.
     pub fn pay(&self, vault: &Account<'info, TokenAccount>, amount: u64) -> Result<()> {
-        let bump = [self.config.bump];
+        let bump = [self.staker.config.bump];
         let signer: &[&[&[u8]]] = &[&[seeds::CONFIG, &bump]];
         token::transfer_checked(
             CpiContext::new_with_signer(
@@ -71,7 +78,7 @@ impl<'info> StakerWallet<'info> {
                     from: vault.to_account_info(),
                     mint: self.ale_mint.to_account_info(),
                     to: self.owner_token.to_account_info(),
-                    authority: self.config.to_account_info(),
+                    authority: self.staker.config.to_account_info(),
                 },
                 signer,
             ),

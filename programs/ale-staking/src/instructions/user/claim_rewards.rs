@@ -12,13 +12,14 @@ use crate::staker_wallet::*;
 #[derive(Accounts)]
 pub struct ClaimRewards<'info> {
     pub wallet: StakerWallet<'info>,
-    #[account(mut, address = wallet.config.reward_vault @ StakingError::WrongVault)]
+    #[account(mut, address = wallet.staker.config.reward_vault @ StakingError::WrongVault)]
     pub reward_vault: Box<Account<'info, TokenAccount>>,
 }
 
 impl ClaimRewards<'_> {
     pub fn validate(&self) -> Result<()> {
         self.wallet
+            .staker
             .config
             .require_current_emission(Clock::get()?.unix_timestamp)?;
         self.wallet.validate_owner_token()
@@ -27,8 +28,8 @@ impl ClaimRewards<'_> {
 
 #[access_control(ctx.accounts.validate())]
 pub fn claim_rewards(ctx: Context<ClaimRewards>) -> Result<()> {
-    let config = &mut ctx.accounts.wallet.config;
-    let stake = &mut ctx.accounts.wallet.stake_account;
+    let config = &mut ctx.accounts.wallet.staker.config;
+    let stake = &mut ctx.accounts.wallet.staker.stake_account;
     stake.settle(config)?;
     let amount = stake.claimable;
     require!(amount > 0, StakingError::NothingToClaim);
@@ -40,10 +41,10 @@ pub fn claim_rewards(ctx: Context<ClaimRewards>) -> Result<()> {
         .wallet
         .pay(&ctx.accounts.reward_vault, amount)?;
 
-    ctx.accounts.wallet.stake_account.invariant()?;
-    ctx.accounts.wallet.config.invariant()?;
+    ctx.accounts.wallet.staker.stake_account.invariant()?;
+    ctx.accounts.wallet.staker.config.invariant()?;
     emit_cpi!(RewardsClaimed {
-        owner: ctx.accounts.wallet.owner.key(),
+        owner: ctx.accounts.wallet.staker.owner.key(),
         amount
     });
     Ok(())

@@ -3,33 +3,24 @@ use anchor_lang::prelude::*;
 
 use crate::error::{OrMathOverflow, StakingError};
 use crate::events::UnstakeRequested;
-use crate::seeds;
-use crate::state::{StakeAccount, StakingConfig};
+use crate::staker_wallet::*;
 
 /// Moves active stake into cooldown, where it earns nothing. A second request adds to
 /// the stake already cooling and restarts the cooldown for all of it.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RequestUnstake<'info> {
-    pub owner: Signer<'info>,
-    #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
-    pub config: Box<Account<'info, StakingConfig>>,
-    #[account(
-        mut,
-        seeds = [seeds::STAKE, stake_account.owner.as_ref()],
-        bump = stake_account.bump,
-        has_one = owner @ StakingError::NotStakeOwner
-    )]
-    pub stake_account: Box<Account<'info, StakeAccount>>,
+    pub staker: StakeOwner<'info>,
 }
 
 impl RequestUnstake<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, StakingError::ZeroAmount);
-        self.config
+        self.staker
+            .config
             .require_current_emission(Clock::get()?.unix_timestamp)?;
         require!(
-            self.stake_account.active_amount >= amount,
+            self.staker.stake_account.active_amount >= amount,
             StakingError::InsufficientStake
         );
         Ok(())
@@ -39,8 +30,8 @@ impl RequestUnstake<'_> {
 #[access_control(ctx.accounts.validate(amount))]
 pub fn request_unstake(ctx: Context<RequestUnstake>, amount: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let config = &mut ctx.accounts.config;
-    let stake = &mut ctx.accounts.stake_account;
+    let config = &mut ctx.accounts.staker.config;
+    let stake = &mut ctx.accounts.staker.stake_account;
     stake.settle(config)?;
     stake.active_amount = stake
         .active_amount

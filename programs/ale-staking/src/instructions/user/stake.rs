@@ -12,7 +12,7 @@ use crate::staker_wallet::*;
 #[derive(Accounts)]
 pub struct Stake<'info> {
     pub wallet: StakerWallet<'info>,
-    #[account(mut, address = wallet.config.stake_vault @ StakingError::WrongVault)]
+    #[account(mut, address = wallet.staker.config.stake_vault @ StakingError::WrongVault)]
     pub stake_vault: Box<Account<'info, TokenAccount>>,
 }
 
@@ -20,6 +20,7 @@ impl Stake<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, StakingError::ZeroAmount);
         self.wallet
+            .staker
             .config
             .require_current_emission(Clock::get()?.unix_timestamp)?;
         self.wallet.validate_owner_token()?;
@@ -38,8 +39,8 @@ pub fn stake(ctx: Context<Stake>, amount: u64) -> Result<()> {
         .wallet
         .deposit(&ctx.accounts.stake_vault, amount)?;
 
-    let config = &mut ctx.accounts.wallet.config;
-    let stake = &mut ctx.accounts.wallet.stake_account;
+    let config = &mut ctx.accounts.wallet.staker.config;
+    let stake = &mut ctx.accounts.wallet.staker.stake_account;
     stake.settle(config)?;
     if stake.active_amount == 0 {
         stake.active_since = now;

@@ -10,14 +10,14 @@ use crate::staker_wallet::*;
 #[derive(Accounts)]
 pub struct Withdraw<'info> {
     pub wallet: StakerWallet<'info>,
-    #[account(mut, address = wallet.config.stake_vault @ StakingError::WrongVault)]
+    #[account(mut, address = wallet.staker.config.stake_vault @ StakingError::WrongVault)]
     pub stake_vault: Box<Account<'info, TokenAccount>>,
 }
 
 impl Withdraw<'_> {
     pub fn validate(&self) -> Result<()> {
         self.wallet.validate_owner_token()?;
-        let stake = &self.wallet.stake_account;
+        let stake = &self.wallet.staker.stake_account;
         require!(stake.cooling_amount > 0, StakingError::NothingToWithdraw);
         require!(
             Clock::get()?.unix_timestamp >= stake.cooldown_ends_at,
@@ -29,11 +29,11 @@ impl Withdraw<'_> {
 
 #[access_control(ctx.accounts.validate())]
 pub fn withdraw(ctx: Context<Withdraw>) -> Result<()> {
-    let amount = ctx.accounts.wallet.stake_account.cooling_amount;
+    let amount = ctx.accounts.wallet.staker.stake_account.cooling_amount;
     ctx.accounts.wallet.pay(&ctx.accounts.stake_vault, amount)?;
 
-    let config = &mut ctx.accounts.wallet.config;
-    let stake = &mut ctx.accounts.wallet.stake_account;
+    let config = &mut ctx.accounts.wallet.staker.config;
+    let stake = &mut ctx.accounts.wallet.staker.stake_account;
     stake.cooling_amount = 0;
     stake.cooldown_ends_at = 0;
     config.total_cooling_stake = config
