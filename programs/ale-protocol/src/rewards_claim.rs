@@ -26,17 +26,11 @@ pub struct RewardsClaim<'info> {
 impl RewardsClaim<'_> {
     /// The destination is the signer's own ALE account.
     pub fn validate(&self) -> Result<()> {
-        require_keys_eq!(
+        self.seat.require_own_account(
             self.member_token.owner,
-            self.seat.member.key(),
-            ProtocolError::WrongTokenOwner
-        );
-        require_keys_eq!(
             self.member_token.mint,
             self.ale_mint.key(),
-            ProtocolError::WrongMint
-        );
-        Ok(())
+        )
     }
 
     /// Pays `amount` ALE from the rewards vault to the member.

@@ -23,6 +23,22 @@ pub struct MemberSeat<'info> {
 }
 
 impl MemberSeat<'_> {
+    /// A destination the member may be paid into: a token account it owns, of `mint`.
+    pub fn require_own_account(
+        &self,
+        account_owner: Pubkey,
+        account_mint: Pubkey,
+        mint: Pubkey,
+    ) -> Result<()> {
+        require_keys_eq!(
+            account_owner,
+            self.member.key(),
+            ProtocolError::WrongTokenOwner
+        );
+        require_keys_eq!(account_mint, mint, ProtocolError::WrongMint);
+        Ok(())
+    }
+
     /// Runs `f` on the signer's own ledger entry.
     pub fn with_entry<R>(&self, f: impl FnOnce(&mut LedgerEntry) -> Result<R>) -> Result<R> {
         let info = self.ledger.to_account_info();

@@ -28,16 +28,11 @@ pub struct ClaimPay<'info> {
 
 impl ClaimPay<'_> {
     pub fn validate(&self) -> Result<()> {
-        require_keys_eq!(
+        self.seat.require_own_account(
             self.member_token.owner,
-            self.seat.member.key(),
-            ProtocolError::WrongTokenOwner
-        );
-        require_keys_eq!(
             self.member_token.mint,
             self.mint.key(),
-            ProtocolError::WrongMint
-        );
+        )?;
         require!(
             self.seat.community.mints.contains(&self.mint.key()),
             ProtocolError::WrongMint
