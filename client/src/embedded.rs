@@ -212,12 +212,19 @@ impl EmbeddedRuntime {
 
     async fn transaction(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
         let payer = self.context.payer.insecure_clone();
+        // The runtime's payer pays; a signer the instructions do not ask for (a
+        // worker sending its own reveal, which needs no signature) is not added.
+        let required = |k: &Keypair| {
+            ixs.iter()
+                .flat_map(|ix| &ix.accounts)
+                .any(|m| m.is_signer && m.pubkey == k.pubkey())
+        };
         let mut all: Vec<&Keypair> = vec![&payer];
         all.extend(
             signers
                 .iter()
                 .copied()
-                .filter(|k| k.pubkey() != payer.pubkey()),
+                .filter(|k| k.pubkey() != payer.pubkey() && required(k)),
         );
         self.touched.extend(
             ixs.iter()

@@ -190,8 +190,18 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
         }
         rounds += 1;
         m.inner.warp_to_timestamp(batch.commit_end(round)?).await;
-        for (wallet, store) in workers.iter_mut() {
-            worker::reveal_due(&mut m, store, wallet).await?;
+        // Workers hand their ballots to a relayer once the commit window has closed; it
+        // packs the reveals (which need no signature) into as few transactions as fit.
+        let mut due = Vec::new();
+        let mut owner = HashMap::new();
+        for (w, (wallet, store)) in workers.iter_mut().enumerate() {
+            for reveal in worker::due_reveals(&mut m, store, wallet.pubkey()).await? {
+                owner.insert(reveal.ticket.clone(), w);
+                due.push(reveal);
+            }
+        }
+        for ticket in worker::send_reveals(&mut m, &due, &[]).await? {
+            workers[owner[&ticket]].1.forget(&ticket)?;
         }
         m.inner.warp_to_timestamp(batch.reveal_end(round)?).await;
         keeper.run_until_idle(&mut m).await?;
@@ -276,9 +286,14 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
 }
 
 impl MarketReport {
-    /// Fees per 1,000 decided (accepted) labels, in lamports.
+    /// Fees per 1,000 decided items, in lamports.
     pub fn fees_per_thousand_labels(&self, cost: &PhaseCost) -> u64 {
         (cost.fees() as u128 * 1_000 / self.decided.max(1) as u128) as u64
+    }
+
+    /// Fees per 1,000 votes (one worker's revealed label on one item), in lamports.
+    pub fn fees_per_thousand_votes(&self, cost: &PhaseCost) -> u64 {
+        (cost.fees() as u128 * 1_000 / self.votes.max(1) as u128) as u64
     }
 
     pub fn render(&self) -> String {
@@ -302,34 +317,36 @@ impl MarketReport {
             "Accuracy against the dataset's gold truth (refunded items count as wrong): {:.3}\n\n",
             self.accuracy
         ));
-        out.push_str("| phase | transactions | fees (lamports) | per 1,000 labels | largest tx (bytes) |\n|---|---:|---:|---:|---:|\n");
-        let (mut total, mut per_label) = (PhaseCost::default(), 0);
+        out.push_str("| phase | transactions | fees (lamports) | per 1,000 decided items | per 1,000 votes | largest tx (bytes) |\n|---|---:|---:|---:|---:|---:|\n");
+        let mut total = PhaseCost::default();
         for (phase, cost) in &self.phases {
             out.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} |\n",
                 phase,
                 cost.transactions,
                 cost.fees(),
                 self.fees_per_thousand_labels(cost),
+                self.fees_per_thousand_votes(cost),
                 cost.largest_bytes
             ));
             if !matches!(*phase, "setup" | "join") {
                 total.transactions += cost.transactions;
                 total.signatures += cost.signatures;
                 total.largest_bytes = total.largest_bytes.max(cost.largest_bytes);
-                per_label += self.fees_per_thousand_labels(cost);
             }
         }
         out.push_str(&format!(
-            "| **job (post to close)** | {} | {} | {} | {} |\n\n",
+            "| **job (post to close)** | {} | {} | {} | {} | {} |\n\n",
             total.transactions,
             total.fees(),
-            per_label,
+            self.fees_per_thousand_labels(&total),
+            self.fees_per_thousand_votes(&total),
             total.largest_bytes
         ));
         out.push_str(&format!(
-            "Fees per accepted label: {} lamports (one-time setup and joining excluded). Largest transaction {} of 1,232 bytes.\n",
-            per_label / 1_000,
+            "Fees per vote (one worker's label on one item, DESIGN.md's cost unit): {} lamports; per decided item: {} lamports (one-time setup and joining excluded). Largest transaction {} of 1,232 bytes.\n",
+            self.fees_per_thousand_votes(&total) / 1_000,
+            self.fees_per_thousand_labels(&total) / 1_000,
             total.largest_bytes
         ));
         out.push_str(&format!(

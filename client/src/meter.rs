@@ -34,16 +34,18 @@ impl PhaseCost {
 
 /// The market phase a transaction belongs to, from its last ALE instruction.
 pub fn phase_of(ixs: &[Instruction]) -> &'static str {
-    let phases: [(&[u8], &'static str); 11] = [
+    let phases: [(&[u8], &'static str); 13] = [
         (protocol_ix::PostBatch::DISCRIMINATOR, "post"),
         (protocol_ix::CancelItems::DISCRIMINATOR, "cancel"),
         (protocol_ix::JoinCommunity::DISCRIMINATOR, "join"),
+        (protocol_ix::SetPushPayouts::DISCRIMINATOR, "join"),
         (protocol_ix::TakeTicket::DISCRIMINATOR, "ticket"),
         (protocol_ix::CloseExpiredTicket::DISCRIMINATOR, "ticket"),
         (protocol_ix::CommitVotes::DISCRIMINATOR, "commit"),
         (protocol_ix::RevealVotes::DISCRIMINATOR, "reveal"),
         (protocol_ix::SettleRound::DISCRIMINATOR, "settle"),
         (protocol_ix::ClaimPay::DISCRIMINATOR, "claim"),
+        (protocol_ix::PushPayouts::DISCRIMINATOR, "claim"),
         (protocol_ix::RefundExpired::DISCRIMINATOR, "refund"),
         (protocol_ix::CloseBatch::DISCRIMINATOR, "close"),
     ];

@@ -325,3 +325,61 @@ mod tests {
         assert!(ClientError::Unreachable("timeout".into()).is_transient());
     }
 }
+
+/// The most bytes a transaction may take on the wire.
+pub const MAX_TRANSACTION_BYTES: usize = 1_232;
+
+/// Wire size of a transaction of `ixs` paid by `payer`.
+pub fn transaction_bytes(ixs: &[Instruction], payer: &Pubkey) -> usize {
+    let message = solana_sdk::message::Message::new(ixs, Some(payer));
+    1 + 64 * message.header.num_required_signatures as usize + message.serialize().len()
+}
+
+/// What `send_packed` did with each instruction.
+#[derive(Debug, Default)]
+pub struct Packed {
+    pub transactions: usize,
+    /// Index (into the instructions given) of each one that landed.
+    pub landed: Vec<usize>,
+    /// Each instruction refused when sent alone, with its error.
+    pub refused: Vec<(usize, ClientError)>,
+}
+
+/// Sends independent instructions in as few transactions as fit the size limit, in
+/// order, each transaction paid by the first signer (or the transport's payer). A
+/// packed transaction that fails is retried one instruction per transaction, so one
+/// bad instruction does not hold back the others.
+pub async fn send_packed<T: Transport>(
+    t: &mut T,
+    ixs: &[Instruction],
+    signers: &[&Keypair],
+) -> Result<Packed, ClientError> {
+    let payer = signers.first().map_or(t.fee_payer(), |s| s.pubkey());
+    let mut packed = Packed::default();
+    let mut start = 0;
+    while start < ixs.len() {
+        let mut end = start + 1;
+        while end < ixs.len()
+            && transaction_bytes(&ixs[start..=end], &payer) <= MAX_TRANSACTION_BYTES
+        {
+            end += 1;
+        }
+        packed.transactions += 1;
+        match t.send_transaction(&ixs[start..end], signers).await {
+            Ok(_) => packed.landed.extend(start..end),
+            Err(e) if end - start == 1 => packed.refused.push((start, e)),
+            Err(e) if e.is_transient() => return Err(e),
+            Err(_) => {
+                for i in start..end {
+                    packed.transactions += 1;
+                    match t.send_transaction(&ixs[i..=i], signers).await {
+                        Ok(_) => packed.landed.push(i),
+                        Err(e) => packed.refused.push((i, e)),
+                    }
+                }
+            }
+        }
+        start = end;
+    }
+    Ok(packed)
+}

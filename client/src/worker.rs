@@ -15,11 +15,12 @@ use ale_protocol::state::Batch;
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
+use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
 
 use crate::pda;
 use crate::protocol::{self as ix, JoinWith};
-use crate::transport::{receive_in_own_account, Transport};
+use crate::transport::{receive_in_own_account, send_packed, Transport};
 use crate::views::ledger_members;
 
 /// One committed ballot, kept until its reveal lands.
@@ -82,7 +83,7 @@ impl BallotStore {
         self.save()
     }
 
-    fn forget(&mut self, ticket: &str) -> Result<()> {
+    pub fn forget(&mut self, ticket: &str) -> Result<()> {
         self.ballots.remove(ticket);
         self.save()
     }
@@ -211,16 +212,21 @@ pub async fn commit<T: Transport>(
     Ok(())
 }
 
-/// Reveals every stored ballot whose commit window has ended; returns how many landed.
-/// A ballot whose ticket no longer exists (revealed before a crash, or closed) is
-/// forgotten.
-pub async fn reveal_due<T: Transport>(
+/// A stored ballot whose commit window has ended, as its reveal instruction.
+pub struct DueReveal {
+    pub ticket: String,
+    pub instruction: Instruction,
+}
+
+/// The reveals `member`'s stored ballots are due for. A ballot whose ticket no longer
+/// exists (revealed before a crash, or closed) is forgotten.
+pub async fn due_reveals<T: Transport>(
     t: &mut T,
     store: &mut BallotStore,
-    wallet: &Keypair,
-) -> Result<usize> {
+    member: Pubkey,
+) -> Result<Vec<DueReveal>> {
     let now = t.unix_timestamp().await?;
-    let mut revealed = 0;
+    let mut due = Vec::new();
     for ballot in store.pending().cloned().collect::<Vec<_>>() {
         let ticket = pubkey(&ballot.ticket)?;
         let batch_address = pubkey(&ballot.batch)?;
@@ -239,19 +245,56 @@ pub async fn reveal_due<T: Transport>(
         {
             continue;
         }
-        let reveal = ix::reveal_votes(
-            wallet.pubkey(),
+        let instruction = ix::reveal_votes(
+            member,
             batch_address,
             &batch,
             ticket,
             ballot.labels.clone(),
             ballot.salt_bytes()?,
         );
-        t.send_transaction(&[reveal], &[wallet]).await?;
-        store.forget(&ballot.ticket)?;
-        revealed += 1;
+        due.push(DueReveal {
+            ticket: ballot.ticket,
+            instruction,
+        });
     }
-    Ok(revealed)
+    Ok(due)
+}
+
+/// Sends reveals packed into as few transactions as fit, paid by the first signer (or
+/// the transport's payer): a reveal needs no signature, so a relayer can carry many
+/// workers' ballots at once. Returns the tickets whose reveal landed (their ballots
+/// may be forgotten), or the first refusal once every reveal was tried.
+pub async fn send_reveals<T: Transport>(
+    t: &mut T,
+    due: &[DueReveal],
+    signers: &[&Keypair],
+) -> Result<Vec<String>> {
+    let instructions: Vec<Instruction> = due.iter().map(|d| d.instruction.clone()).collect();
+    let packed = send_packed(t, &instructions, signers).await?;
+    if let Some((_, err)) = packed.refused.into_iter().next() {
+        return Err(err.into());
+    }
+    Ok(packed
+        .landed
+        .iter()
+        .map(|&i| due[i].ticket.clone())
+        .collect())
+}
+
+/// Reveals every stored ballot whose commit window has ended, paid by the worker, as
+/// few transactions as fit; returns how many landed.
+pub async fn reveal_due<T: Transport>(
+    t: &mut T,
+    store: &mut BallotStore,
+    wallet: &Keypair,
+) -> Result<usize> {
+    let due = due_reveals(t, store, wallet.pubkey()).await?;
+    let landed = send_reveals(t, &due, &[wallet]).await?;
+    for ticket in &landed {
+        store.forget(ticket)?;
+    }
+    Ok(landed.len())
 }
 
 /// Claims the worker's pay in `mint` from `community` into its associated token

@@ -5,6 +5,7 @@
 use ale_client::pda;
 use ale_client::protocol as ix;
 use ale_math::gamification::{level, BADGE_FIRST_TASK};
+use ale_protocol::constants::{MAX_ITEMS_PER_SETTLE, MAX_VOTES_PER_SETTLE};
 use ale_protocol::error::ProtocolError;
 use ale_protocol::state::{Batch, Ticket};
 use ale_tests::{assert_error, snapshot};
@@ -223,19 +224,31 @@ async fn settlement_does_not_depend_on_chunking() {
     assert_eq!(whole.1[0] + whole.1[1] + whole.1[2], 20 * PRICE);
 }
 
+/// 16 members vote on all of 17 items (272 votes): one settle call walks every item
+/// it may but stops before the 17th, whose votes would take it past
+/// MAX_VOTES_PER_SETTLE; the next call from the cursor settles that one and completes
+/// the round.
 #[tokio::test]
-async fn one_settle_transaction_credits_over_200_votes() {
+async fn one_settle_transaction_credits_256_votes_and_stops_at_the_vote_cap() {
     let mut pool = Pool::new(params(16), 16).await;
-    let (batch, b) = pool.post(16).await;
+    let (batch, b) = pool.post(17).await;
     let salt = [2u8; 32];
     for m in 0..16 {
         let items = pool.take(m, batch, &b, 0).await.unwrap();
+        assert_eq!(items.len(), 17);
         let labels = vec![1u8; items.len()];
         pool.commit(m, batch, 0, &labels, salt).await.unwrap();
     }
-    let ballots: Vec<(usize, Vec<u8>)> = (0..16).map(|m| (m, vec![1u8; 16])).collect();
+    let ballots: Vec<(usize, Vec<u8>)> = (0..16).map(|m| (m, vec![1u8; 17])).collect();
     pool.reveal_round(batch, &b, 0, &ballots, salt).await;
-    let settle = ix::settle_round(batch, &b, pool.treasury_token, pool.creator_token, 0, 16);
+    let settle = ix::settle_round(
+        batch,
+        &b,
+        pool.treasury_token,
+        pool.creator_token,
+        0,
+        MAX_ITEMS_PER_SETTLE,
+    );
     // The account list is fixed (21 accounts, the paid-work report to ale-staking
     // included): it does not grow with the 256 voters, and the transaction, with a
     // compute-budget instruction, fits the 1,232-byte limit.
@@ -247,8 +260,70 @@ async fn one_settle_transaction_credits_over_200_votes() {
     let message = solana_sdk::message::Message::new(&[budget, settle.clone()], Some(&payer));
     let size = 1 + 64 * message.header.num_required_signatures as usize + message.serialize().len();
     assert!(size <= 1_232, "settle transaction is {size} bytes");
-    let settled = pool.settle(batch, &b, 0, 16).await.unwrap();
-    assert_eq!((settled.decided, settled.votes_credited), (16, 256));
+    let first = pool
+        .settle(batch, &b, 0, MAX_ITEMS_PER_SETTLE)
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.items, first.decided, first.votes_credited),
+        (16, 16, MAX_VOTES_PER_SETTLE)
+    );
+    assert!(!first.round_complete);
+    let second = pool
+        .settle(batch, &b, 16, MAX_ITEMS_PER_SETTLE)
+        .await
+        .unwrap();
+    assert_eq!((second.items, second.votes_credited), (1, 16));
+    assert!(second.round_complete);
+    pool.env.assert_escrow_conserved(batch).await;
+}
+
+/// A relayer that holds a worker's ballot reveals it in the worker's place (the
+/// commitment binds labels, voter and ticket); the ticket's rent still goes to the
+/// worker, and naming any other account for it is refused.
+#[tokio::test]
+async fn a_relayer_reveals_for_the_worker_and_the_rent_goes_to_the_worker() {
+    let mut pool = Pool::new(params(1), 1).await;
+    let (batch, b) = pool.post(1).await;
+    let salt = [4u8; 32];
+    pool.take(0, batch, &b, 0).await.unwrap();
+    pool.commit(0, batch, 0, &[1], salt).await.unwrap();
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    let worker = pool.members[0].pubkey();
+    let ticket = pool.ticket(0, batch, 0);
+    // The runtime's fee payer is the relayer: no signature of the worker's.
+    let stranger = Pubkey::new_unique();
+    let redirected = ix::reveal_votes(stranger, batch, &b, ticket, vec![1], salt);
+    let before = snapshot(&mut pool.env.rt, &[ticket, b.item_table]).await;
+    assert_error(
+        pool.env.rt.send(&[redirected], &[]).await,
+        ProtocolError::NotTicketOwner,
+    );
+    assert_eq!(
+        snapshot(&mut pool.env.rt, &[ticket, b.item_table]).await,
+        before
+    );
+    let ticket_rent = pool.env.rt.lamports(ticket).await;
+    let worker_before = pool.env.rt.lamports(worker).await;
+    let reveal = ix::reveal_votes(worker, batch, &b, ticket, vec![1], salt);
+    pool.env.rt.send(&[reveal], &[]).await.unwrap();
+    assert!(pool.env.rt.account(ticket).await.is_none());
+    assert_eq!(
+        pool.env.rt.lamports(worker).await,
+        worker_before + ticket_rent
+    );
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    let settled = pool
+        .settle(batch, &b, 0, MAX_ITEMS_PER_SETTLE)
+        .await
+        .unwrap();
+    assert_eq!((settled.decided, settled.votes_credited), (1, 1));
 }
 
 #[tokio::test]
@@ -360,7 +435,7 @@ async fn bad_votes_are_refused_and_change_nothing() {
         ProtocolError::StaleCursor,
     );
     assert_error(
-        pool.settle(batch, &b, 0, 17).await,
+        pool.settle(batch, &b, 0, MAX_ITEMS_PER_SETTLE + 1).await,
         ProtocolError::TooManyItemsPerCall,
     );
     let usd = pool.env.usd;

@@ -33,12 +33,20 @@ pub const MAX_TICKET_ITEMS: usize = 32;
 /// Items a sortition looks at before it gives up filling a ticket.
 pub const MAX_SORTITION_PROBES: u32 = 128;
 
-/// Items one settle call decides: 16 items x up to 16 votes = 256 votes credited per
-/// transaction (at least 200 required). Per vote: one ledger entry read and write and a
-/// pro-rata share (~1,500 CU); per item: tally and decision (~3,000 CU); per call: three
-/// token transfers (~15,000 CU): about 450,000 CU, so keepers send settle with a
-/// 1,400,000 CU compute budget. The account list is fixed: it never grows with voters.
-pub const MAX_ITEMS_PER_SETTLE: u32 = 16;
+/// Items one settle call walks from the cursor (the keeper's `max_items` may ask fewer).
+/// An item with no votes this round costs ~150 CU (status read, reservations lapsed), so
+/// a sparse round settles in one call instead of one call per 16 items.
+pub const MAX_ITEMS_PER_SETTLE: u32 = 1_024;
+/// Votes one settle call credits: at least 200 required per transaction. Per vote: one
+/// ledger entry read and write and a pro-rata share (~1,500 CU).
+pub const MAX_VOTES_PER_SETTLE: u32 = 256;
+/// Items with votes one settle call decides: tally and decision ~3,000 CU each.
+/// Worst call: 128 x 3,000 + 256 x 1,500 + 896 skipped x 150 + three token transfers
+/// (~15,000) + the paid-work report CPI (~10,000) ~ 930,000 CU, so keepers send settle
+/// with a 1,400,000 CU compute budget. No heap per item (winners live in a stack array
+/// of MAX_VOTES_PER_ITEM), so the 32 KiB bump heap does not grow with the call. The
+/// account list is fixed: it never grows with voters.
+pub const MAX_VOTED_ITEMS_PER_SETTLE: u32 = 128;
 
 /// Items one `cancel_items` or `refund_expired` call walks. Per item: one 8-byte state
 /// read and write (~100 CU); one token transfer (~4,700 CU) per call. 2,048 items stay

@@ -123,7 +123,7 @@ pub enum ProtocolError {
     RevealMismatch,
     #[msg("label index outside the community's label schema")]
     WrongLabel,
-    #[msg("signer is not the ticket's worker")]
+    #[msg("not the ticket's worker")]
     NotTicketOwner,
     #[msg("the ticket's reveal window is still open")]
     TicketStillOpen,

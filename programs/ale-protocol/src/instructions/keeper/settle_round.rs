@@ -1,23 +1,25 @@
 use ale_math::checked::CheckedMath;
 use ale_math::consensus::{decide, reputation_after, Decision, DecisionRule, Tally};
 use ale_math::gamification::{badges_earned, streak_after};
-use ale_math::split::split_pro_rata;
+use ale_math::split::pro_rata_share;
 use ale_staking::program::AleStaking;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
 
-use crate::constants::MAX_ITEMS_PER_SETTLE;
+use crate::constants::{MAX_ITEMS_PER_SETTLE, MAX_VOTED_ITEMS_PER_SETTLE, MAX_VOTES_PER_SETTLE};
 use crate::error::{OrMathOverflow, ProtocolError};
 use crate::escrow::*;
 use crate::events::RoundSettled;
 use crate::seeds;
 use crate::state::{
     item_states_mut, ledger_entries_mut, Community, Ledger, LedgerEntry, ProtocolConfig, VoteSlot,
-    ITEM_DECIDED, ITEM_UNRESOLVED,
+    ITEM_DECIDED, ITEM_UNRESOLVED, MAX_VOTES_PER_ITEM,
 };
 
 /// Permissionless once a round's reveal window has closed: from the batch's cursor,
-/// decides up to `max_items` (at most MAX_ITEMS_PER_SETTLE) items with the community's rule (ale-math), gives
+/// walks up to `max_items` items (at most MAX_ITEMS_PER_SETTLE), stopping before an item
+/// whose votes would take the call past MAX_VOTES_PER_SETTLE votes or
+/// MAX_VOTED_ITEMS_PER_SETTLE items with votes; decides them with the community's rule (ale-math), gives
 /// winners the reputation reward, splits each decided item's pay among its winners pro
 /// rata to their new reputation (dust to the treasury), credits it to their ledger
 /// entries, and moves pay and fees out of escrow. The caller names the cursor it
@@ -145,9 +147,9 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     };
     let pay = batch.worker_pay_per_item();
     let slot = batch.mint_slot as usize;
-    let end = cursor
-        .saturating_add(MAX_ITEMS_PER_SETTLE)
-        .min(batch.item_count);
+    let limit = cursor.saturating_add(max_items).min(batch.item_count);
+    let mut end = cursor;
+    let (mut voted_items, mut votes_walked) = (0u32, 0u32);
     let mut totals = Totals::default();
     let today = (Clock::get()?.unix_timestamp / 86_400) as u32;
     {
@@ -157,7 +159,21 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         let items_info = ctx.accounts.escrow.item_table.to_account_info();
         let mut items_data = items_info.try_borrow_mut_data()?;
         let items = item_states_mut(&mut items_data)?;
-        for item in &mut items[cursor as usize..end as usize] {
+        while end < limit {
+            let item = items
+                .get_mut(end as usize)
+                .ok_or(ProtocolError::InvariantViolated)?;
+            if item.is_votable() && item.vote_count > 0 {
+                let with_item = votes_walked
+                    .safe_add(item.vote_count as u32)
+                    .or_overflow()?;
+                if voted_items == MAX_VOTED_ITEMS_PER_SETTLE || with_item > MAX_VOTES_PER_SETTLE {
+                    break;
+                }
+                voted_items = voted_items.safe_add(1).or_overflow()?;
+                votes_walked = with_item;
+            }
+            end = end.safe_add(1).or_overflow()?;
             if !item.is_votable() {
                 continue;
             }
@@ -186,7 +202,9 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                 Decision::Decided { label, .. } => {
                     item.status = ITEM_DECIDED;
                     item.label = label;
-                    let mut winners = Vec::with_capacity(votes.len());
+                    let mut winners = [(0u32, 0u64); MAX_VOTES_PER_ITEM];
+                    let mut winner_count = 0usize;
+                    let mut winner_weight = 0u128;
                     for v in votes {
                         let entry = entries
                             .get_mut(v.member as usize)
@@ -200,7 +218,12 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                             entry.reputation =
                                 reputation_after(entry.reputation, true, consensus.reward_per_win)
                                     .or_overflow()?;
-                            winners.push((v.member, entry.reputation));
+                            // votes.len() <= MAX_VOTES_PER_ITEM
+                            winners[winner_count] = (v.member, entry.reputation);
+                            winner_count += 1;
+                            winner_weight = winner_weight
+                                .safe_add(entry.reputation as u128)
+                                .or_overflow()?;
                         }
                         entry.streak_days =
                             streak_after(entry.last_active_day, entry.streak_days, today);
@@ -209,15 +232,19 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                         entry.badges |=
                             badges_earned(entry.tasks_done, entry.tasks_won, entry.streak_days);
                     }
-                    let weights: Vec<u64> = winners.iter().map(|w| w.1).collect();
-                    let split = split_pro_rata(pay, &weights).or_overflow()?;
-                    for ((member, _), share) in winners.iter().zip(&split.shares) {
+                    let winners = &winners[..winner_count];
+                    // ale-math's pro-rata share per winner, without a heap allocation.
+                    let mut paid = 0u64;
+                    for (member, weight) in winners {
+                        let share = pro_rata_share(pay, *weight, winner_weight).or_overflow()?;
                         let entry = &mut entries[*member as usize];
                         entry.claimable[slot] =
-                            entry.claimable[slot].safe_add(*share).or_overflow()?;
-                        totals.credited = totals.credited.safe_add(*share).or_overflow()?;
+                            entry.claimable[slot].safe_add(share).or_overflow()?;
+                        paid = paid.safe_add(share).or_overflow()?;
                     }
-                    totals.dust = totals.dust.safe_add(split.dust).or_overflow()?;
+                    totals.credited = totals.credited.safe_add(paid).or_overflow()?;
+                    let dust = pay.safe_sub(paid).or_overflow()?;
+                    totals.dust = totals.dust.safe_add(dust).or_overflow()?;
                     let unsplit = settle_deposits(votes, label, entries, deposit)?;
                     totals.deposits_forfeited =
                         totals.deposits_forfeited.safe_add(unsplit).or_overflow()?;

@@ -10,15 +10,19 @@ use crate::state::{
     WeightRule, MAX_VOTES_PER_ITEM, SKIP_LABEL,
 };
 
-/// The worker reveals its labels and salt in the round's reveal window. Each label is
+/// Reveals a ticket's labels and salt in the round's reveal window. Each label is
 /// stored in its item's vote slots with the weight the worker's record gives it now;
 /// the ticket closes and its rent returns to the worker. An unrevealed ticket is no
-/// vote.
+/// vote. Anyone holding the ballot may send it (the worker, or a relayer the worker
+/// hands it to once the commit window has closed, which packs many workers' reveals in
+/// one transaction): the commitment the worker signed binds the labels to the voter and
+/// the ticket, so a reveal can only disclose the vote, never change or redirect it.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RevealVotes<'info> {
+    /// CHECK: the ticket's member (has_one below), who receives the ticket's rent.
     #[account(mut)]
-    pub member: Signer<'info>,
+    pub member: UncheckedAccount<'info>,
     #[account(seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()], bump = community.bump)]
     pub community: Box<Account<'info, Community>>,
     #[account(address = community.ledger @ ProtocolError::WrongLedger)]
