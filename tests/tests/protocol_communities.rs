@@ -472,6 +472,23 @@ async fn bad_community_templates_are_refused() {
         assert_error(result, code);
         assert_eq!(snapshot(&mut env.rt, &watched).await, before);
     }
+    // The treasury as a community's creator: its fees could never be settled (two
+    // distinct fee accounts of the same owner and mint are required).
+    let treasury = env.treasury.insecure_clone();
+    let fund = solana_system_interface::instruction::transfer(
+        &env.rt.payer().pubkey(),
+        &treasury.pubkey(),
+        5_000_000_000,
+    );
+    env.rt.send(&[fund], &[]).await.unwrap();
+    let watched = [pda::protocol_config()];
+    let before = snapshot(&mut env.rt, &watched).await;
+    assert_error(
+        env.create_community(&treasury, base("Treasury's own"), None)
+            .await,
+        ProtocolError::CreatorIsTreasury,
+    );
+    assert_eq!(snapshot(&mut env.rt, &watched).await, before);
     // An id other than the next one.
     let ixc = ix::create_community(creator.pubkey(), 7, base("Skip"), None);
     assert_error(

@@ -147,6 +147,8 @@ pub enum ProtocolError {
     DepositAccountsMissing,
     #[msg("a state invariant does not hold")]
     InvariantViolated,
+    #[msg("the protocol treasury cannot create a community: settlement pays the treasury's and the creator's fees into two distinct accounts")]
+    CreatorIsTreasury,
 }
 
 /// Maps an ale-math failure to a program error, logging where it happened.

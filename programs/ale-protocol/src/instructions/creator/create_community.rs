@@ -110,6 +110,11 @@ impl CreateCommunity<'_> {
             community_id == self.config.community_count,
             ProtocolError::CommunityIdMismatch
         );
+        require_keys_neq!(
+            self.creator.key(),
+            self.config.treasury,
+            ProtocolError::CreatorIsTreasury
+        );
         fixed::<NAME_LEN>(&params.name)?;
         fixed::<SKILL_TAG_LEN>(&params.skill_tag)?;
         require!(
