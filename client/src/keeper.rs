@@ -168,11 +168,13 @@ impl Keeper {
             let members = ledger_members(&ledger)
                 .map_err(|e| ClientError::State(e.to_string()))?
                 .to_vec();
+            let mut batches_open = false;
             for batch_id in 0..community.batch_count {
                 let address = pda::batch(&community_address, batch_id);
                 let Some(batch) = t.read_optional::<Batch>(address).await? else {
                     continue; // closed
                 };
+                batches_open |= !batch.is_finished() && now < batch.deadline;
                 let work = BatchWork {
                     config: &config,
                     community: &community,
@@ -182,8 +184,12 @@ impl Keeper {
                 };
                 self.batch_work(t, work, batch, &mut report).await?;
             }
-            self.push_payouts(t, community_address, &community, &members, &mut report)
-                .await?;
+            // Pay is pushed once the community's batches are finished (or past their
+            // deadline): one push carries a job's pay, not one push per round.
+            if !batches_open {
+                self.push_payouts(t, community_address, &community, &members, &mut report)
+                    .await?;
+            }
         }
         Ok(report)
     }

@@ -10,13 +10,16 @@ use std::time::Instant;
 use ale_protocol::state::{item_states_mut, Batch, JoinRule, LedgerEntry, SKIP_LABEL};
 use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use rand::seq::SliceRandom;
 use solana_sdk::signature::{Keypair, Signer};
+use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id;
 
 use crate::keeper::{Keeper, KeeperConfig};
 use crate::meter::{Metered, PhaseCost};
 use crate::poster::{self, LabelledItem};
 use crate::protocol as ix;
 use crate::sim::Dataset;
+use crate::transport::ClientError;
 use crate::views::{self, LeaderboardRow};
 use crate::worker::{self, BallotStore};
 use crate::{operator, pda, EmbeddedRuntime, Transport};
@@ -93,6 +96,7 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
     for _ in 0..ds.workers {
         let wallet = m.inner.funded_wallet(1).await;
         worker::join(&mut m, &wallet, community).await?;
+        worker::opt_into_push(&mut m, &wallet, community, usd).await?;
         workers.push((wallet, BallotStore::in_memory()));
         bar.inc(1);
     }
@@ -144,7 +148,11 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
         let bar = progress(show_progress, ds.workers as u64, &format!("round {round}"));
         let target = consensus.target_votes(round);
         let mut committed = 0;
-        for (w, (wallet, store)) in workers.iter_mut().enumerate() {
+        // Workers arrive in a random order each round, as they would on a live market.
+        let mut arrivals: Vec<usize> = (0..workers.len()).collect();
+        arrivals.shuffle(&mut rand::thread_rng());
+        for w in arrivals {
+            let (wallet, store) = &mut workers[w];
             bar.inc(1);
             // A client reads the item table first and asks for a ticket only if some
             // item still needs a vote this round that this worker has not given.
@@ -155,33 +163,35 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
             if !open {
                 continue;
             }
-            let Ok((round, assigned)) = worker::take_ticket(&mut m, wallet, batch_address).await
-            else {
-                continue; // the sortition's probe window found nothing for this worker
+            let answers_of = &answers[w];
+            let taken = worker::take_and_commit(&mut m, store, wallet, batch_address, |items| {
+                items
+                    .iter()
+                    .map(|i| *answers_of.get(&(*i as usize)).unwrap_or(&SKIP_LABEL))
+                    .collect()
+            })
+            .await;
+            // No item left in this worker's probe window, or none it can judge.
+            let round = match taken {
+                Ok(Some((round, _))) => round,
+                Ok(None) => continue,
+                Err(e)
+                    if e.downcast_ref::<ClientError>()
+                        .and_then(ClientError::error_name)
+                        == Some("NoItemsAvailable") =>
+                {
+                    continue
+                }
+                Err(e) => return Err(e),
             };
             let ticket = pda::ticket(&batch_address, &wallet.pubkey(), round);
             ticket_rent += m.inner.lamports(ticket).await;
             tickets.push(ticket);
-            let labels: Vec<u8> = assigned
-                .iter()
-                .map(|i| *answers[w].get(&(*i as usize)).unwrap_or(&SKIP_LABEL))
-                .collect();
-            // A worker with no answer for any of its items walks away: no vote, and
-            // the keeper closes its ticket after the round.
-            if labels.iter().all(|&l| l == SKIP_LABEL) {
-                continue;
-            }
-            votes += labels.iter().filter(|&&l| l != SKIP_LABEL).count() as u64;
-            worker::commit(
-                &mut m,
-                store,
-                wallet,
-                batch_address,
-                round,
-                assigned,
-                labels,
-            )
-            .await?;
+            votes += store
+                .pending()
+                .find(|b| b.ticket == ticket.to_string())
+                .map_or(0, |b| b.labels.iter().filter(|&&l| l != SKIP_LABEL).count())
+                as u64;
             committed += 1;
         }
         bar.finish_and_clear();
@@ -211,21 +221,29 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
         }
     }
 
-    // At the deadline the keeper refunds what was not decided; the poster exports
-    // the labelled dataset; workers claim.
+    // At the deadline the keeper refunds what was not decided and, the batch being
+    // finished, pushes the workers' pay to their token accounts; the poster exports
+    // the labelled dataset; a worker with pay left (none, when every push landed)
+    // claims it.
     m.inner.warp_to_timestamp(batch.deadline).await;
     keeper.run_until_idle(&mut m).await?;
     let labels: Vec<LabelledItem> = poster::labels(&mut m, batch_address, &ds.question_ids).await?;
     let state: Batch = m.read(batch_address).await?;
     let ledger = m.data(pda::ledger(&community)).await?;
     let entries: Vec<LedgerEntry> = views::ledger_members(&ledger)?.to_vec();
-    let mut workers_paid = 0;
     let bar = progress(show_progress, ds.workers as u64, "claims");
+    let mut workers_paid = 0;
     for (w, (wallet, _)) in workers.iter().enumerate() {
         bar.inc(1);
         if entries[w].claimable[0] > 0 {
-            workers_paid += worker::claim(&mut m, wallet, community, usd).await?;
+            worker::claim(&mut m, wallet, community, usd).await?;
         }
+        let own = get_associated_token_address_with_program_id(
+            &wallet.pubkey(),
+            &usd,
+            &spl_token_interface::ID,
+        );
+        workers_paid += m.inner.token_balance(own).await;
     }
     bar.finish_and_clear();
 

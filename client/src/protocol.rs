@@ -3,7 +3,7 @@
 
 use ale_math::consensus::{defaults, WeightRule as MathWeightRule};
 use ale_protocol::instructions::{
-    CommunityParams, GoldReveal, JoinProof, PostBatchParams, ProtocolParams,
+    CommunityParams, GoldReveal, JoinProof, PostBatchParams, ProtocolParams, SealedBallot,
 };
 use ale_protocol::state::{Batch, ConsensusParams, ConversionRate, ItemTable, WeightRule};
 use ale_protocol::{accounts, instruction};
@@ -312,6 +312,49 @@ pub fn take_ticket(
     with_stake: bool,
     deposit_from: Option<Pubkey>,
 ) -> Instruction {
+    take_ticket_with(
+        member,
+        community,
+        batch_address,
+        batch,
+        round,
+        with_stake,
+        deposit_from,
+        None,
+    )
+}
+
+/// `take_ticket` with the ticket's items and commitment: taken and committed at once.
+pub fn take_ticket_sealed(
+    member: Pubkey,
+    batch_address: Pubkey,
+    batch: &Batch,
+    round: u32,
+    sealed: SealedBallot,
+) -> Instruction {
+    take_ticket_with(
+        member,
+        batch.community,
+        batch_address,
+        batch,
+        round,
+        false,
+        None,
+        Some(sealed),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn take_ticket_with(
+    member: Pubkey,
+    community: Pubkey,
+    batch_address: Pubkey,
+    batch: &Batch,
+    round: u32,
+    with_stake: bool,
+    deposit_from: Option<Pubkey>,
+    sealed: Option<SealedBallot>,
+) -> Instruction {
     build(
         accounts::TakeTicket {
             member,
@@ -331,7 +374,7 @@ pub fn take_ticket(
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },
-        instruction::TakeTicket { round },
+        instruction::TakeTicket { round, sealed },
     )
 }
 
@@ -401,6 +444,7 @@ pub fn settle_round(
                 staking_event_authority: pda::event_authority(&ale_staking::ID),
                 staking_program: ale_staking::ID,
             },
+            slot_hashes: solana_sdk_ids::sysvar::slot_hashes::ID,
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },

@@ -9,14 +9,19 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use ale_protocol::constants::MAX_TICKET_ITEMS;
 use ale_protocol::events::TicketTaken;
 use ale_protocol::instructions::JoinProof;
-use ale_protocol::state::Batch;
+use ale_protocol::instructions::SealedBallot;
+use ale_protocol::state::{
+    assigned_items, item_states_mut, probe_start, Batch, Community, Membership, SKIP_LABEL,
+};
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
+use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 
 use crate::pda;
 use crate::protocol::{self as ix, JoinWith};
@@ -121,6 +126,23 @@ pub async fn join<T: Transport>(t: &mut T, wallet: &Keypair, community: Pubkey) 
     Ok(())
 }
 
+/// Opts into pushed pay in `mint`: opens the worker's associated token account (if
+/// missing) and asks keepers to push its pay there once the community's batches are
+/// finished, so the worker needs no claim transaction.
+pub async fn opt_into_push<T: Transport>(
+    t: &mut T,
+    wallet: &Keypair,
+    community: Pubkey,
+    mint: Pubkey,
+) -> Result<()> {
+    let token_program = t.token_program_of(mint).await?;
+    let member = wallet.pubkey();
+    let open = create_associated_token_account_idempotent(&member, &member, &mint, &token_program);
+    let opt_in = ix::set_push_payouts(member, community, true);
+    t.send_transaction(&[open, opt_in], &[wallet]).await?;
+    Ok(())
+}
+
 /// Joins a community whose rule asks for reputation in `prerequisite`: the proof is
 /// the wallet's index in the prerequisite's ledger.
 pub async fn join_with_reputation<T: Transport>(
@@ -172,6 +194,114 @@ pub async fn take_ticket<T: Transport>(
         bail!("take_ticket emitted no TicketTaken event");
     };
     Ok((round, taken.items))
+}
+
+/// How often a sealed take computes its assignment again after another take changed it.
+const SEALED_TAKE_ATTEMPTS: usize = 5;
+
+/// Takes and commits a ticket in the batch's current round in one transaction: reads
+/// the round's seed and the item table, computes the sortition's assignment as the
+/// program will (`assigned_items`), asks `label` for one label per item (SKIP_LABEL
+/// where the worker cannot judge), keeps only the items up to its last real label,
+/// stores the ballot, then sends the take with the commitment. When the round's seed
+/// is not drawn yet this worker's take draws it: take, then commit, in two
+/// transactions. Returns the round and the ticket's items, or `None` when no item is
+/// available or the worker would label none of them (no ticket is taken).
+pub async fn take_and_commit<T: Transport>(
+    t: &mut T,
+    store: &mut BallotStore,
+    wallet: &Keypair,
+    batch_address: Pubkey,
+    mut label: impl FnMut(&[u32]) -> Vec<u8>,
+) -> Result<Option<(u32, Vec<u32>)>> {
+    let member = wallet.pubkey();
+    for _ in 0..SEALED_TAKE_ATTEMPTS {
+        let batch: Batch = t.read(batch_address).await?;
+        let round = batch.settled_rounds;
+        let Some(seed) = batch.seed_of(round) else {
+            let (round, items) = take_ticket(t, wallet, batch_address).await?;
+            let labels = label(&items);
+            if labels.iter().all(|&l| l == SKIP_LABEL) {
+                return Ok(None); // abandoned: the keeper closes the ticket after the round
+            }
+            commit(
+                t,
+                store,
+                wallet,
+                batch_address,
+                round,
+                items.clone(),
+                labels,
+            )
+            .await?;
+            return Ok(Some((round, items)));
+        };
+        let community: Community = t.read(batch.community).await?;
+        let membership: Membership = t.read(pda::membership(&batch.community, &member)).await?;
+        let ledger = t.data(pda::ledger(&batch.community)).await?;
+        let entry = ledger_members(&ledger)?
+            .get(membership.index as usize)
+            .copied()
+            .context("member index outside the ledger")?;
+        let today = (t.unix_timestamp().await? / 86_400) as u32;
+        let used_today = if entry.rate_window_day == today {
+            entry.rate_window_count
+        } else {
+            0
+        };
+        let mut allowance = MAX_TICKET_ITEMS as u32;
+        if community.rate_limit_per_day > 0 {
+            allowance =
+                allowance.min(community.rate_limit_per_day.saturating_sub(used_today) as u32);
+        }
+        let mut table = t.data(batch.item_table).await?;
+        let states = item_states_mut(&mut table)?;
+        let start = probe_start(
+            &seed,
+            &batch_address,
+            membership.index,
+            round,
+            batch.item_count,
+        );
+        let target = community.consensus.target_votes(round);
+        let (assigned, n) = assigned_items(states, start, target, membership.index, allowance);
+        let mut items = assigned[..n].to_vec();
+        let mut labels = label(&items);
+        if labels.len() != items.len() {
+            bail!("{} labels for {} items", labels.len(), items.len());
+        }
+        let Some(last) = labels.iter().rposition(|&l| l != SKIP_LABEL) else {
+            return Ok(None);
+        };
+        items.truncate(last + 1);
+        labels.truncate(last + 1);
+        let ticket = pda::ticket(&batch_address, &member, round);
+        let salt: [u8; 32] = rand::random();
+        store.put(Ballot {
+            batch: batch_address.to_string(),
+            round,
+            ticket: ticket.to_string(),
+            items: items.clone(),
+            labels: labels.clone(),
+            salt: salt.iter().map(|b| format!("{b:02x}")).collect(),
+        })?;
+        let sealed = SealedBallot {
+            items: items.clone(),
+            commitment: ix::vote_commitment(&labels, &salt, &member, &ticket),
+        };
+        let take = ix::take_ticket_sealed(member, batch_address, &batch, round, sealed);
+        match t.send_transaction(&[take], &[wallet]).await {
+            Ok(_) => return Ok(Some((round, items))),
+            Err(e) if e.error_name() == Some("AssignmentChanged") => {
+                store.forget(&ticket.to_string())?;
+            }
+            Err(e) => {
+                store.forget(&ticket.to_string())?;
+                return Err(e.into());
+            }
+        }
+    }
+    bail!("the assignment changed {SEALED_TAKE_ATTEMPTS} times in a row: the round is busy, try again")
 }
 
 /// Commits `labels` (one per assigned item, in order) for the worker's ticket of

@@ -197,6 +197,7 @@ impl KeyPool {
                     ("clock", solana_sdk_ids::sysvar::clock::ID),
                     ("rent", solana_sdk_ids::sysvar::rent::ID),
                     ("instructions", solana_sdk_ids::sysvar::instructions::ID),
+                    ("slot_hashes", solana_sdk_ids::sysvar::slot_hashes::ID),
                     (
                         "protocol_event_authority",
                         pda(b"__event_authority", &protocol),

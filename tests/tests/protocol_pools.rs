@@ -5,9 +5,10 @@
 use ale_client::pda;
 use ale_client::protocol as ix;
 use ale_math::gamification::{level, BADGE_FIRST_TASK};
-use ale_protocol::constants::{MAX_ITEMS_PER_SETTLE, MAX_VOTES_PER_SETTLE};
+use ale_protocol::constants::{MAX_ITEMS_PER_SETTLE, MAX_TICKET_ITEMS, MAX_VOTES_PER_SETTLE};
 use ale_protocol::error::ProtocolError;
-use ale_protocol::state::{Batch, Ticket};
+use ale_protocol::instructions::SealedBallot;
+use ale_protocol::state::{assigned_items, item_states_mut, probe_start, Batch, Ticket};
 use ale_tests::{assert_error, snapshot};
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::signature::Signer;
@@ -249,10 +250,10 @@ async fn one_settle_transaction_credits_256_votes_and_stops_at_the_vote_cap() {
         0,
         MAX_ITEMS_PER_SETTLE,
     );
-    // The account list is fixed (21 accounts, the paid-work report to ale-staking
+    // The account list is fixed (22 accounts, the paid-work report to ale-staking
     // included): it does not grow with the 256 voters, and the transaction, with a
     // compute-budget instruction, fits the 1,232-byte limit.
-    assert_eq!(settle.accounts.len(), 21);
+    assert_eq!(settle.accounts.len(), 22);
     let budget = solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(
         1_400_000,
     );
@@ -324,6 +325,86 @@ async fn a_relayer_reveals_for_the_worker_and_the_rent_goes_to_the_worker() {
         .await
         .unwrap();
     assert_eq!((settled.decided, settled.votes_credited), (1, 1));
+}
+
+/// Once a round's seed is drawn, a worker computes its assignment off chain and takes
+/// and commits its ticket in one transaction. A sealed take before the seed is drawn,
+/// or with items other than the ones the sortition gives now, is refused and changes
+/// nothing. The settlement that completes a round draws the next round's seed.
+#[tokio::test]
+async fn a_sealed_take_commits_in_the_same_transaction() {
+    let mut pool = Pool::new(params(2), 2).await;
+    let (batch, b) = pool.post(4).await;
+    let member = pool.members[0].insecure_clone();
+    let ticket = pool.ticket(0, batch, 0);
+    let watched = [batch, b.item_table, ticket];
+    let sealed = |items: Vec<u32>, commitment| SealedBallot { items, commitment };
+
+    // Round 0's seed is not drawn yet.
+    let before = snapshot(&mut pool.env.rt, &watched).await;
+    let early = ix::take_ticket_sealed(member.pubkey(), batch, &b, 0, sealed(vec![0], [1; 32]));
+    assert_error(
+        pool.env.rt.send(&[early], &[&member]).await,
+        ProtocolError::RoundSeedNotDrawn,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
+
+    // Member 1's plain take draws it; member 0 computes its assignment as the program will.
+    let items1 = pool.take(1, batch, &b, 0).await.unwrap();
+    let b = pool.env.batch(batch).await;
+    let seed = b
+        .seed_of(0)
+        .expect("round 0's seed drawn by the first take");
+    let mut table = pool.env.rt.account(b.item_table).await.unwrap().data;
+    let states = item_states_mut(&mut table).unwrap();
+    let start = probe_start(&seed, &batch, 0, 0, b.item_count);
+    let (assigned, n) = assigned_items(states, start, 2, 0, MAX_TICKET_ITEMS as u32);
+    let items = assigned[..n].to_vec();
+    assert_eq!(items.len(), 4);
+
+    // Not the sortition's items (the first one skipped): refused.
+    let before = snapshot(&mut pool.env.rt, &watched).await;
+    let wrong = ix::take_ticket_sealed(
+        member.pubkey(),
+        batch,
+        &b,
+        0,
+        sealed(items[1..].to_vec(), [1; 32]),
+    );
+    assert_error(
+        pool.env.rt.send(&[wrong], &[&member]).await,
+        ProtocolError::AssignmentChanged,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
+
+    // The sortition's items with the commitment: taken and committed at once.
+    let salt = [7u8; 32];
+    let labels = vec![1u8; items.len()];
+    let commitment = ix::vote_commitment(&labels, &salt, &member.pubkey(), &ticket);
+    let take = ix::take_ticket_sealed(
+        member.pubkey(),
+        batch,
+        &b,
+        0,
+        sealed(items.clone(), commitment),
+    );
+    pool.env.rt.send(&[take], &[&member]).await.unwrap();
+    let taken: Ticket = pool.env.rt.anchor_account(ticket).await.unwrap();
+    assert!(taken.committed);
+    assert_eq!(taken.commitment, commitment);
+    assert_eq!(&taken.items[..taken.item_count as usize], items.as_slice());
+
+    pool.commit(1, batch, 0, &vec![1u8; items1.len()], salt)
+        .await
+        .unwrap();
+    let ballots = vec![(0, labels), (1, vec![1u8; items1.len()])];
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
+    let settled = pool
+        .settle(batch, &b, 0, MAX_ITEMS_PER_SETTLE)
+        .await
+        .unwrap();
+    assert_eq!((settled.decided, settled.votes_credited), (4, 8));
+    assert!(pool.env.batch(batch).await.seed_of(1).is_some());
 }
 
 #[tokio::test]

@@ -24,14 +24,16 @@ pub const MAX_QUALIFICATION_ITEMS: u8 = 32;
 /// slots) x 32,768 items = 8.25 MiB, header included.
 pub const MAX_BATCH_ITEMS: u32 = 32_768;
 
-/// Items one ticket assigns. The reveal carries one label byte per item: with the
-/// signature (65 bytes), header and blockhash (36), 8 account keys (256) and
-/// discriminator, salt and length (44), 32 labels make a 433-byte transaction, far
-/// under 1,232. The bound that matters is take_ticket's work: up to
-/// MAX_SORTITION_PROBES item reads (~300 CU each with the voter check) ~ 40,000 CU.
-pub const MAX_TICKET_ITEMS: usize = 32;
-/// Items a sortition looks at before it gives up filling a ticket.
-pub const MAX_SORTITION_PROBES: u32 = 128;
+/// Items one ticket assigns: larger tickets spread the worker's one signature per
+/// round over more votes. The sealed take carries the items (4 bytes each) and the
+/// commitment: with the signature (65 bytes), header and blockhash (36), 16 account keys
+/// (512) and discriminator, round, option tag, length and commitment (49), 64 items
+/// make ~920 bytes, under 1,232 (the reveal, one label byte per item, is smaller). The
+/// ticket account holds the items: 8 + 353 bytes, rent returned at reveal or close.
+pub const MAX_TICKET_ITEMS: usize = 64;
+/// Items a sortition looks at before it gives up filling a ticket: up to 256 item reads
+/// (~300 CU each with the voter check) ~ 77,000 CU, well inside take_ticket's budget.
+pub const MAX_SORTITION_PROBES: u32 = 256;
 
 /// Items one settle call walks from the cursor (the keeper's `max_items` may ask fewer).
 /// An item with no votes this round costs ~150 CU (status read, reservations lapsed), so

@@ -149,6 +149,10 @@ pub enum ProtocolError {
     InvariantViolated,
     #[msg("the protocol treasury cannot create a community: settlement pays the treasury's and the creator's fees into two distinct accounts")]
     CreatorIsTreasury,
+    #[msg("this round's sortition seed is not drawn yet: take the ticket first, then commit")]
+    RoundSeedNotDrawn,
+    #[msg("the items sent are not the ones the sortition assigns now: compute them again")]
+    AssignmentChanged,
 }
 
 /// Maps an ale-math failure to a program error, logging where it happened.

@@ -75,8 +75,12 @@ pub mod ale_protocol {
         instructions::join_community(ctx, proof)
     }
 
-    pub fn take_ticket(ctx: Context<TakeTicket>, round: u32) -> Result<()> {
-        instructions::take_ticket(ctx, round)
+    pub fn take_ticket(
+        ctx: Context<TakeTicket>,
+        round: u32,
+        sealed: Option<SealedBallot>,
+    ) -> Result<()> {
+        instructions::take_ticket(ctx, round, sealed)
     }
 
     pub fn commit_votes(ctx: Context<CommitVotes>, commitment: [u8; 32]) -> Result<()> {

@@ -49,7 +49,11 @@ pub struct Batch {
     pub credited: u64,
     pub fees_paid: u64,
     pub refunded: u64,
-    pub reserved: [u8; 64],
+    /// The current round's sortition seed (`round_seed`), drawn by its first take, and
+    /// the round it belongs to plus one (0: none drawn yet).
+    pub round_seed: [u8; 32],
+    pub round_seed_for: u32,
+    pub reserved: [u8; 28],
 }
 
 /// Where a batch's clock stands.
@@ -60,6 +64,11 @@ pub enum Phase {
 }
 
 impl Batch {
+    /// The sortition seed of `round`, if its first take has drawn it.
+    pub fn seed_of(&self, round: u32) -> Option<[u8; 32]> {
+        (round.checked_add(1) == Some(self.round_seed_for)).then_some(self.round_seed)
+    }
+
     fn round_seconds(&self) -> i64 {
         self.commit_seconds as i64 + self.reveal_seconds as i64
     }

@@ -6,6 +6,7 @@ mod items;
 mod ledger;
 mod membership;
 mod requester;
+mod sortition;
 
 pub use batch::*;
 pub use community::*;
@@ -15,3 +16,4 @@ pub use items::*;
 pub use ledger::*;
 pub use membership::*;
 pub use requester::*;
+pub use sortition::*;

@@ -5,6 +5,7 @@ use ale_math::split::pro_rata_share;
 use ale_staking::program::AleStaking;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
+use solana_sdk_ids::sysvar::slot_hashes;
 
 use crate::constants::{MAX_ITEMS_PER_SETTLE, MAX_VOTED_ITEMS_PER_SETTLE, MAX_VOTES_PER_SETTLE};
 use crate::error::{OrMathOverflow, ProtocolError};
@@ -12,8 +13,8 @@ use crate::escrow::*;
 use crate::events::RoundSettled;
 use crate::seeds;
 use crate::state::{
-    item_states_mut, ledger_entries_mut, Community, Ledger, LedgerEntry, ProtocolConfig, VoteSlot,
-    ITEM_DECIDED, ITEM_UNRESOLVED, MAX_VOTES_PER_ITEM,
+    item_states_mut, ledger_entries_mut, recent_slot_hash, round_seed, Community, Ledger,
+    LedgerEntry, ProtocolConfig, VoteSlot, ITEM_DECIDED, ITEM_UNRESOLVED, MAX_VOTES_PER_ITEM,
 };
 
 /// Permissionless once a round's reveal window has closed: from the batch's cursor,
@@ -56,6 +57,10 @@ pub struct SettleRound<'info> {
     pub creator_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// ale-staking's accounts for the paid-work report (checked by ale-staking).
     pub staking: PaidWorkReport<'info>,
+    /// CHECK: the SlotHashes sysvar, checked by address and read raw: the call that
+    /// completes a round draws the next round's sortition seed from it.
+    #[account(address = slot_hashes::ID @ ProtocolError::WrongSlotHashes)]
+    pub slot_hashes: UncheckedAccount<'info>,
 }
 
 /// What reporting paid work to ale-staking needs.
@@ -311,8 +316,14 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     batch.items_decided = batch.items_decided.safe_add(totals.decided).or_overflow()?;
     let round_complete = end == batch.item_count;
     if round_complete {
-        batch.settled_rounds = round.safe_add(1).or_overflow()?;
+        let next = round.safe_add(1).or_overflow()?;
+        batch.settled_rounds = next;
         batch.settle_cursor = 0;
+        // The next round's seed, known from now on: its workers compute their
+        // assignments and take and commit in one transaction.
+        let recent_hash = recent_slot_hash(&ctx.accounts.slot_hashes.to_account_info())?;
+        batch.round_seed = round_seed(&recent_hash, &batch.key(), next);
+        batch.round_seed_for = next.safe_add(1).or_overflow()?;
     } else {
         batch.settle_cursor = end;
     }

@@ -221,7 +221,9 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         credited: 0,
         fees_paid: 0,
         refunded: 0,
-        reserved: [0; 64],
+        round_seed: [0; 32],
+        round_seed_for: 0,
+        reserved: [0; 28],
     });
     let community = &mut ctx.accounts.community;
     community.batch_count = community.batch_count.safe_add(1).or_overflow()?;

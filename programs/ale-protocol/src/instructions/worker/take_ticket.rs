@@ -2,25 +2,32 @@ use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
 use solana_sdk_ids::sysvar::slot_hashes;
-use solana_sha256_hasher::hashv;
 
-use crate::constants::{MAX_SORTITION_PROBES, MAX_TICKET_ITEMS};
+use crate::constants::MAX_TICKET_ITEMS;
 use crate::error::{OrMathOverflow, ProtocolError};
-use crate::events::TicketTaken;
+use crate::events::{TicketTaken, VotesCommitted};
 use crate::seeds;
 use crate::state::{
-    item_states_mut, ledger_entries_mut, Batch, Community, ItemTable, Ledger, Membership, Phase,
-    Ticket, ITEM_STARTED,
+    assigned_items, item_states_mut, ledger_entries_mut, probe_start, recent_slot_hash, round_seed,
+    Batch, Community, ItemTable, Ledger, Membership, Phase, Ticket, ITEM_STARTED,
 };
 
 /// A member takes its ticket for the current round of a batch: a sortition seeded by
-/// the most recent slot hash (which did not exist when the batch was posted), the
-/// batch, the member and the round picks up to MAX_TICKET_ITEMS items that still need
-/// votes this round and that the member has not voted on. One ticket per member per
-/// round; the community's daily task limit and minimum stake hold.
+/// the round's seed (drawn by the round's first take from the most recent slot hash,
+/// which did not exist when the batch was posted), the batch, the member and the round
+/// picks up to MAX_TICKET_ITEMS items that still need votes this round and that the
+/// member has not voted on. One ticket per member per round; the community's daily
+/// task limit and minimum stake hold.
+///
+/// Sealed take: once the round's seed is drawn, a worker's client computes the same
+/// assignment (state::assigned_items), labels it, and sends the items with the
+/// commitment: the ticket is taken and committed in one transaction. The items must be
+/// exactly the first ones the sortition gives now (`AssignmentChanged` if another take
+/// got there first: the client computes again), so a worker chooses how many items it
+/// takes, never which.
 #[event_cpi]
 #[derive(Accounts)]
-#[instruction(round: u32)]
+#[instruction(round: u32, sealed: Option<SealedBallot>)]
 pub struct TakeTicket<'info> {
     #[account(mut)]
     pub member: Signer<'info>,
@@ -71,8 +78,16 @@ pub struct TakeTicket<'info> {
     pub system_program: Program<'info, System>,
 }
 
+/// The ticket's items as the worker computed them, and its commitment over their
+/// labels: sha256(labels || salt || worker || ticket).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SealedBallot {
+    pub items: Vec<u32>,
+    pub commitment: [u8; 32],
+}
+
 impl TakeTicket<'_> {
-    pub fn validate(&self, round: u32) -> Result<()> {
+    pub fn validate(&self, round: u32, sealed: &Option<SealedBallot>) -> Result<()> {
         require_keys_eq!(
             self.ticket.member,
             Pubkey::default(),
@@ -88,6 +103,16 @@ impl TakeTicket<'_> {
             round == self.batch.settled_rounds,
             ProtocolError::RoundNotSettled
         );
+        if let Some(sealed) = sealed {
+            require!(
+                self.batch.seed_of(round).is_some(),
+                ProtocolError::RoundSeedNotDrawn
+            );
+            require!(
+                (1..=MAX_TICKET_ITEMS).contains(&sealed.items.len()),
+                ProtocolError::AssignmentChanged
+            );
+        }
         if self.community.vote_deposit > 0 {
             let (Some(mint), Some(from), Some(vault), Some(_)) = (
                 &self.ale_mint,
@@ -122,13 +147,16 @@ impl TakeTicket<'_> {
     }
 }
 
-#[access_control(ctx.accounts.validate(round))]
-pub fn take_ticket(ctx: Context<TakeTicket>, round: u32) -> Result<()> {
+#[access_control(ctx.accounts.validate(round, &sealed))]
+pub fn take_ticket(
+    ctx: Context<TakeTicket>,
+    round: u32,
+    sealed: Option<SealedBallot>,
+) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let member_index = ctx.accounts.membership.index;
     let community = &ctx.accounts.community;
     let target = community.consensus.target_votes(round);
-
     // Daily task limit: how many items this ticket may still take today.
     let today = (now / 86_400) as u32;
     let mut allowance = MAX_TICKET_ITEMS as u32;
@@ -150,48 +178,44 @@ pub fn take_ticket(ctx: Context<TakeTicket>, round: u32) -> Result<()> {
             allowance = allowance.min(left as u32);
         }
     }
-
-    // Sortition: a seed nobody knew at posting, then linear probing from its start.
-    let recent_hash = {
-        let data = ctx.accounts.slot_hashes.try_borrow_data()?;
-        // Layout: u64 entry count, then (slot u64, hash [u8; 32]) newest first.
-        let hash: [u8; 32] = data
-            .get(16..48)
-            .and_then(|h| h.try_into().ok())
-            .ok_or(ProtocolError::WrongSlotHashes)?;
-        hash
-    };
+    // The round's seed: drawn when the previous round settled; round 0's by its
+    // first take.
     let batch_key = ctx.accounts.batch.key();
-    let seed = hashv(&[
-        &recent_hash,
-        batch_key.as_ref(),
-        &member_index.to_le_bytes(),
-        &round.to_le_bytes(),
-    ]);
+    let seed = match ctx.accounts.batch.seed_of(round) {
+        Some(seed) => seed,
+        None => {
+            let recent_hash = recent_slot_hash(&ctx.accounts.slot_hashes.to_account_info())?;
+            let seed = round_seed(&recent_hash, &batch_key, round);
+            let batch = &mut ctx.accounts.batch;
+            batch.round_seed = seed;
+            batch.round_seed_for = round.safe_add(1).or_overflow()?;
+            seed
+        }
+    };
     let count = ctx.accounts.batch.item_count;
-    let start =
-        u64::from_le_bytes(seed.to_bytes()[..8].try_into().expect("8 bytes")) % count as u64;
-
-    let mut items = [0u32; MAX_TICKET_ITEMS];
-    let mut taken = 0usize;
-    {
+    let start = probe_start(&seed, &batch_key, member_index, round, count);
+    let limit = match &sealed {
+        Some(s) => allowance.min(s.items.len() as u32),
+        None => allowance,
+    };
+    let (items, taken) = {
         let info = ctx.accounts.item_table.to_account_info();
         let mut data = info.try_borrow_mut_data()?;
         let states = item_states_mut(&mut data)?;
-        for probe in 0..MAX_SORTITION_PROBES.min(count) {
-            if taken as u32 >= allowance {
-                break;
-            }
-            let index = ((start + probe as u64) % count as u64) as u32;
-            let item = &mut states[index as usize];
-            if item.is_votable() && item.reserved < target && !item.has_voter(member_index) {
-                item.reserved += 1; // reserved < target <= 16
-                item.status = ITEM_STARTED;
-                items[taken] = index;
-                taken += 1;
-            }
+        let (items, taken) = assigned_items(states, start, target, member_index, limit);
+        if let Some(sealed) = &sealed {
+            require!(
+                sealed.items.as_slice() == &items[..taken],
+                ProtocolError::AssignmentChanged
+            );
         }
-    }
+        for &index in &items[..taken] {
+            let item = &mut states[index as usize];
+            item.reserved += 1; // reserved < target <= 16
+            item.status = ITEM_STARTED;
+        }
+        (items, taken)
+    };
     require!(taken > 0, ProtocolError::NoItemsAvailable);
     {
         let info = ctx.accounts.ledger.to_account_info();
@@ -235,9 +259,9 @@ pub fn take_ticket(ctx: Context<TakeTicket>, round: u32) -> Result<()> {
         round,
         item_count: taken as u8,
         items,
-        commitment: [0; 32],
+        commitment: sealed.as_ref().map_or([0; 32], |s| s.commitment),
         deposit_per_item: deposit,
-        committed: false,
+        committed: sealed.is_some(),
         bump: ctx.bumps.ticket,
     });
     emit_cpi!(TicketTaken {
@@ -246,5 +270,11 @@ pub fn take_ticket(ctx: Context<TakeTicket>, round: u32) -> Result<()> {
         round,
         items: items[..taken].to_vec(),
     });
+    if sealed.is_some() {
+        emit_cpi!(VotesCommitted {
+            ticket: ctx.accounts.ticket.key(),
+            round,
+        });
+    }
     Ok(())
 }
