@@ -39,15 +39,16 @@ pub const MAX_SORTITION_PROBES: u32 = 256;
 /// An item with no votes this round costs ~150 CU (status read, reservations lapsed), so
 /// a sparse round settles in one call instead of one call per 16 items.
 pub const MAX_ITEMS_PER_SETTLE: u32 = 1_024;
-/// Votes one settle call credits: at least 200 required per transaction. Per vote: one
-/// ledger entry read and write and a pro-rata share (~1,500 CU).
+/// Votes one settle call credits (the votes of the items it decides): at least 200
+/// required per transaction. Per vote: one ledger entry read and write and a pro-rata
+/// share (~1,500 CU). Items that stay pending are tallied but credit nothing.
 pub const MAX_VOTES_PER_SETTLE: u32 = 256;
-/// Items with votes one settle call decides: tally and decision ~3,000 CU each.
-/// Worst call: 128 x 3,000 + 256 x 1,500 + 896 skipped x 150 + three token transfers
-/// (~15,000) + the paid-work report CPI (~10,000) ~ 930,000 CU, so keepers send settle
-/// with a 1,400,000 CU compute budget. No heap per item (winners live in a stack array
-/// of MAX_VOTES_PER_ITEM), so the 32 KiB bump heap does not grow with the call. The
-/// account list is fixed: it never grows with voters.
+/// Items with votes one settle call tallies: tally (~100 CU per vote, at most 16) and
+/// decision ~4,600 CU each. Worst call: 128 x 4,600 + 256 x 1,500 + 896 skipped x 150
+/// + three token transfers (~15,000) + the paid-work report CPI (~10,000) ~ 1,130,000
+/// CU, so keepers send settle with a 1,400,000 CU compute budget. No heap per item
+/// (winners live in a stack array of MAX_VOTES_PER_ITEM), so the 32 KiB bump heap does
+/// not grow with the call. The account list is fixed: it never grows with voters.
 pub const MAX_VOTED_ITEMS_PER_SETTLE: u32 = 128;
 
 /// Items one `cancel_items` or `refund_expired` call walks. Per item: one 8-byte state

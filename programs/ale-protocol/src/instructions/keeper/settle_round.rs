@@ -154,7 +154,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     let slot = batch.mint_slot as usize;
     let limit = cursor.saturating_add(max_items).min(batch.item_count);
     let mut end = cursor;
-    let (mut voted_items, mut votes_walked) = (0u32, 0u32);
+    let (mut voted_items, mut votes_credited) = (0u32, 0u32);
     let mut totals = Totals::default();
     let today = (Clock::get()?.unix_timestamp / 86_400) as u32;
     {
@@ -168,16 +168,31 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
             let item = items
                 .get_mut(end as usize)
                 .ok_or(ProtocolError::InvariantViolated)?;
-            if item.is_votable() && item.vote_count > 0 {
-                let with_item = votes_walked
-                    .safe_add(item.vote_count as u32)
-                    .or_overflow()?;
-                if voted_items == MAX_VOTED_ITEMS_PER_SETTLE || with_item > MAX_VOTES_PER_SETTLE {
+            // The decision comes first (it writes nothing), so the call can stop before
+            // an item it has no room to credit and leave it to the next call.
+            let decision = if item.is_votable() && item.vote_count > 0 {
+                if voted_items == MAX_VOTED_ITEMS_PER_SETTLE {
                     break;
                 }
+                let mut tally = Tally::default();
+                for v in &item.votes[..item.vote_count as usize] {
+                    tally.add(v.label, v.weight).or_overflow()?;
+                }
+                let decision = decide(&tally, &rule).or_overflow()?;
+                if let Decision::Decided { .. } = decision {
+                    let with_item = votes_credited
+                        .safe_add(item.vote_count as u32)
+                        .or_overflow()?;
+                    if with_item > MAX_VOTES_PER_SETTLE {
+                        break;
+                    }
+                    votes_credited = with_item;
+                }
                 voted_items = voted_items.safe_add(1).or_overflow()?;
-                votes_walked = with_item;
-            }
+                Some(decision)
+            } else {
+                None
+            };
             end = end.safe_add(1).or_overflow()?;
             if !item.is_votable() {
                 continue;
@@ -189,15 +204,11 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                 .safe_add(lapsed.safe_mul(deposit).or_overflow()?)
                 .or_overflow()?;
             item.reserved = item.vote_count;
-            if item.vote_count == 0 {
+            let Some(decision) = decision else {
                 continue;
-            }
+            };
             let votes = &item.votes[..item.vote_count as usize];
-            let mut tally = Tally::default();
-            for v in votes {
-                tally.add(v.label, v.weight).or_overflow()?;
-            }
-            match decide(&tally, &rule).or_overflow()? {
+            match decision {
                 Decision::Pending => {}
                 Decision::Unresolved => {
                     item.status = ITEM_UNRESOLVED;
