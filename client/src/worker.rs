@@ -25,7 +25,7 @@ use spl_associated_token_account_interface::instruction::create_associated_token
 
 use crate::pda;
 use crate::protocol::{self as ix, JoinWith};
-use crate::transport::{receive_in_own_account, send_packed, Transport};
+use crate::transport::{receive_in_own_account, send_packed, ClientError, Transport};
 use crate::views::ledger_members;
 
 /// One committed ballot, kept until its reveal lands.
@@ -199,14 +199,110 @@ pub async fn take_ticket<T: Transport>(
 /// How often a sealed take computes its assignment again after another take changed it.
 const SEALED_TAKE_ATTEMPTS: usize = 5;
 
-/// Takes and commits a ticket in the batch's current round in one transaction: reads
-/// the round's seed and the item table, computes the sortition's assignment as the
-/// program will (`assigned_items`), asks `label` for one label per item (SKIP_LABEL
-/// where the worker cannot judge), keeps only the items up to its last real label,
-/// stores the ballot, then sends the take with the commitment. When the round's seed
-/// is not drawn yet this worker's take draws it: take, then commit, in two
+/// The items a member's ticket would hold if taken now.
+pub struct Assignment {
+    pub batch: Batch,
+    pub round: u32,
+    pub items: Vec<u32>,
+}
+
+/// Computes, as the program will, the items `member` would be assigned in the batch's
+/// current round (`state::assigned_items` over the item table, within the member's
+/// daily limit); `None` while the round's seed is not drawn.
+pub async fn assignment<T: Transport>(
+    t: &mut T,
+    member: Pubkey,
+    batch_address: Pubkey,
+) -> Result<Option<Assignment>> {
+    let batch: Batch = t.read(batch_address).await?;
+    let round = batch.settled_rounds;
+    let Some(seed) = batch.seed_of(round) else {
+        return Ok(None);
+    };
+    let community: Community = t.read(batch.community).await?;
+    let membership: Membership = t.read(pda::membership(&batch.community, &member)).await?;
+    let ledger = t.data(pda::ledger(&batch.community)).await?;
+    let entry = ledger_members(&ledger)?
+        .get(membership.index as usize)
+        .copied()
+        .context("member index outside the ledger")?;
+    let today = (t.unix_timestamp().await? / 86_400) as u32;
+    let used_today = if entry.rate_window_day == today {
+        entry.rate_window_count
+    } else {
+        0
+    };
+    let mut allowance = MAX_TICKET_ITEMS as u32;
+    if community.rate_limit_per_day > 0 {
+        allowance = allowance.min(community.rate_limit_per_day.saturating_sub(used_today) as u32);
+    }
+    let mut table = t.data(batch.item_table).await?;
+    let states = item_states_mut(&mut table)?;
+    let start = probe_start(
+        &seed,
+        &batch_address,
+        membership.index,
+        round,
+        batch.item_count,
+    );
+    let target = community.consensus.target_votes(round);
+    let (assigned, n) = assigned_items(states, start, target, membership.index, allowance);
+    Ok(Some(Assignment {
+        batch,
+        round,
+        items: assigned[..n].to_vec(),
+    }))
+}
+
+/// Takes the ticket of `assignment` with the commitment to `labels` (one per item, for
+/// a prefix of its items) in one transaction; the ballot is on disk before it is sent.
+pub async fn take_sealed<T: Transport>(
+    t: &mut T,
+    store: &mut BallotStore,
+    wallet: &Keypair,
+    batch_address: Pubkey,
+    assignment: &Assignment,
+    labels: Vec<u8>,
+) -> Result<()> {
+    if labels.is_empty() || labels.len() > assignment.items.len() {
+        bail!(
+            "{} labels for an assignment of {} items",
+            labels.len(),
+            assignment.items.len()
+        );
+    }
+    let member = wallet.pubkey();
+    let round = assignment.round;
+    let items = assignment.items[..labels.len()].to_vec();
+    let ticket = pda::ticket(&batch_address, &member, round);
+    let salt: [u8; 32] = rand::random();
+    store.put(Ballot {
+        batch: batch_address.to_string(),
+        round,
+        ticket: ticket.to_string(),
+        items: items.clone(),
+        labels: labels.clone(),
+        salt: salt.iter().map(|b| format!("{b:02x}")).collect(),
+    })?;
+    let sealed = SealedBallot {
+        items,
+        commitment: ix::vote_commitment(&labels, &salt, &member, &ticket),
+    };
+    let take = ix::take_ticket_sealed(member, batch_address, &assignment.batch, round, sealed);
+    if let Err(e) = t.send_transaction(&[take], &[wallet]).await {
+        store.forget(&ticket.to_string())?;
+        return Err(e.into());
+    }
+    Ok(())
+}
+
+/// Takes and commits a ticket in the batch's current round in one transaction: computes
+/// the assignment, asks `label` for one label per item (SKIP_LABEL where the worker
+/// cannot judge), keeps the items up to its last real label, and sends the sealed take,
+/// computing again when another take changed the assignment first. While the round's
+/// seed is not drawn (round 0's first take draws it) it takes, then commits, in two
 /// transactions. Returns the round and the ticket's items, or `None` when no item is
-/// available or the worker would label none of them (no ticket is taken).
+/// available or the worker would label none of them (no ticket is then taken).
 pub async fn take_and_commit<T: Transport>(
     t: &mut T,
     store: &mut BallotStore,
@@ -214,11 +310,8 @@ pub async fn take_and_commit<T: Transport>(
     batch_address: Pubkey,
     mut label: impl FnMut(&[u32]) -> Vec<u8>,
 ) -> Result<Option<(u32, Vec<u32>)>> {
-    let member = wallet.pubkey();
     for _ in 0..SEALED_TAKE_ATTEMPTS {
-        let batch: Batch = t.read(batch_address).await?;
-        let round = batch.settled_rounds;
-        let Some(seed) = batch.seed_of(round) else {
+        let Some(assignment) = assignment(t, wallet.pubkey(), batch_address).await? else {
             let (round, items) = take_ticket(t, wallet, batch_address).await?;
             let labels = label(&items);
             if labels.iter().all(|&l| l == SKIP_LABEL) {
@@ -236,69 +329,28 @@ pub async fn take_and_commit<T: Transport>(
             .await?;
             return Ok(Some((round, items)));
         };
-        let community: Community = t.read(batch.community).await?;
-        let membership: Membership = t.read(pda::membership(&batch.community, &member)).await?;
-        let ledger = t.data(pda::ledger(&batch.community)).await?;
-        let entry = ledger_members(&ledger)?
-            .get(membership.index as usize)
-            .copied()
-            .context("member index outside the ledger")?;
-        let today = (t.unix_timestamp().await? / 86_400) as u32;
-        let used_today = if entry.rate_window_day == today {
-            entry.rate_window_count
-        } else {
-            0
-        };
-        let mut allowance = MAX_TICKET_ITEMS as u32;
-        if community.rate_limit_per_day > 0 {
-            allowance =
-                allowance.min(community.rate_limit_per_day.saturating_sub(used_today) as u32);
-        }
-        let mut table = t.data(batch.item_table).await?;
-        let states = item_states_mut(&mut table)?;
-        let start = probe_start(
-            &seed,
-            &batch_address,
-            membership.index,
-            round,
-            batch.item_count,
-        );
-        let target = community.consensus.target_votes(round);
-        let (assigned, n) = assigned_items(states, start, target, membership.index, allowance);
-        let mut items = assigned[..n].to_vec();
-        let mut labels = label(&items);
-        if labels.len() != items.len() {
-            bail!("{} labels for {} items", labels.len(), items.len());
+        let mut labels = label(&assignment.items);
+        if labels.len() != assignment.items.len() {
+            bail!(
+                "{} labels for {} items",
+                labels.len(),
+                assignment.items.len()
+            );
         }
         let Some(last) = labels.iter().rposition(|&l| l != SKIP_LABEL) else {
             return Ok(None);
         };
-        items.truncate(last + 1);
         labels.truncate(last + 1);
-        let ticket = pda::ticket(&batch_address, &member, round);
-        let salt: [u8; 32] = rand::random();
-        store.put(Ballot {
-            batch: batch_address.to_string(),
-            round,
-            ticket: ticket.to_string(),
-            items: items.clone(),
-            labels: labels.clone(),
-            salt: salt.iter().map(|b| format!("{b:02x}")).collect(),
-        })?;
-        let sealed = SealedBallot {
-            items: items.clone(),
-            commitment: ix::vote_commitment(&labels, &salt, &member, &ticket),
-        };
-        let take = ix::take_ticket_sealed(member, batch_address, &batch, round, sealed);
-        match t.send_transaction(&[take], &[wallet]).await {
-            Ok(_) => return Ok(Some((round, items))),
-            Err(e) if e.error_name() == Some("AssignmentChanged") => {
-                store.forget(&ticket.to_string())?;
+        match take_sealed(t, store, wallet, batch_address, &assignment, labels).await {
+            Ok(()) => {
+                let items = assignment.items[..=last].to_vec();
+                return Ok(Some((assignment.round, items)));
             }
-            Err(e) => {
-                store.forget(&ticket.to_string())?;
-                return Err(e.into());
-            }
+            Err(e)
+                if e.downcast_ref::<ClientError>()
+                    .and_then(ClientError::error_name)
+                    == Some("AssignmentChanged") => {}
+            Err(e) => return Err(e),
         }
     }
     bail!("the assignment changed {SEALED_TAKE_ATTEMPTS} times in a row: the round is busy, try again")

@@ -166,23 +166,24 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
     );
 
     // Workers label: img-1 and img-3 are cats (1); all three agree, which the
-    // template's early-stop margin decides in the first round.
-    for w in ["w1", "w2", "w3"] {
-        let items: Vec<u64> = cli
-            .ok(w, &["worker", "take", &batch])
-            .as_array()
-            .expect("items")
-            .iter()
-            .map(|i| i.as_u64().expect("index"))
-            .collect();
-        let labels: Vec<String> = items
-            .iter()
-            .map(|i| ((i % 2 == 0) as u8).to_string())
-            .collect();
-        cli.ok(
+    // template's early-stop margin decides in the first round. w1's take draws the
+    // round's sortition seed, then it commits; w2 and w3 read their assignment first
+    // and take with their labels, committed in the same transaction.
+    let cat = |i: &serde_json::Value| ((i.as_u64().expect("index") % 2 == 0) as u8).to_string();
+    let items = cli.ok("w1", &["worker", "take", &batch]);
+    let labels: Vec<String> = items.as_array().expect("items").iter().map(cat).collect();
+    cli.ok(
+        "w1",
+        &["worker", "commit", &batch, "--labels", &labels.join(",")],
+    );
+    for w in ["w2", "w3"] {
+        let items = cli.ok(w, &["worker", "assignment", &batch]);
+        let labels: Vec<String> = items.as_array().expect("items").iter().map(cat).collect();
+        let taken = cli.ok(
             w,
-            &["worker", "commit", &batch, "--labels", &labels.join(",")],
+            &["worker", "take", &batch, "--labels", &labels.join(",")],
         );
+        assert_eq!(taken, items, "{w} took the items it labelled");
     }
     // Too early to reveal: the ballot stays saved.
     assert_eq!(cli.ok("w1", &["worker", "reveal"]), 0);

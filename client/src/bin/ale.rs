@@ -215,9 +215,18 @@ enum WorkerCommand {
     Join {
         community: CommunityRef,
     },
-    /// Takes a ticket in the batch's current round and prints the items assigned.
+    /// Prints the items a ticket of the batch's current round would hold if taken now
+    /// (once the round's sortition seed is drawn).
+    Assignment {
+        batch: Pubkey,
+    },
+    /// Takes a ticket in the batch's current round and prints the items assigned. With
+    /// --labels (one per item of `assignment`, for a prefix of them; 255 skips an item)
+    /// the take also commits them, in one transaction.
     Take {
         batch: Pubkey,
+        #[arg(long, value_delimiter = ',')]
+        labels: Option<Vec<u8>>,
     },
     /// Commits labels for the ticket of the current round, one per assigned item in
     /// order (255 skips an item). Labels and salt are saved before sending.
@@ -537,9 +546,43 @@ async fn actor(
             }
             output(json, &address.to_string(), format!("joined {address}"))?;
         }
-        Command::Worker(WorkerCommand::Take { batch }) => {
+        Command::Worker(WorkerCommand::Assignment { batch }) => {
+            let Some(a) = worker::assignment(cluster, me, batch).await? else {
+                bail!("this round's seed is not drawn yet: take a ticket without --labels, then commit");
+            };
+            output(
+                json,
+                &a.items,
+                format!("round {}: items {:?}", a.round, a.items),
+            )?;
+        }
+        Command::Worker(WorkerCommand::Take {
+            batch,
+            labels: None,
+        }) => {
             let (round, items) = worker::take_ticket(cluster, wallet, batch).await?;
             output(json, &items, format!("round {round}: items {items:?}"))?;
+        }
+        Command::Worker(WorkerCommand::Take {
+            batch,
+            labels: Some(labels),
+        }) => {
+            let Some(a) = worker::assignment(cluster, me, batch).await? else {
+                bail!("this round's seed is not drawn yet: take a ticket without --labels, then commit");
+            };
+            let mut store = BallotStore::open(&ballots_path(wallet))?;
+            let n = labels.len().min(a.items.len());
+            worker::take_sealed(cluster, &mut store, wallet, batch, &a, labels).await?;
+            let items = &a.items[..n];
+            output(
+                json,
+                &items,
+                format!(
+                    "round {}: took and committed items {items:?}; ballot saved in {}",
+                    a.round,
+                    ballots_path(wallet).display()
+                ),
+            )?;
         }
         Command::Worker(WorkerCommand::Commit { batch, labels }) => {
             let b: ale_protocol::state::Batch = cluster.read(batch).await?;
