@@ -169,7 +169,8 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
     // template's early-stop margin decides in the first round. w1's take draws the
     // round's sortition seed, then it commits; w2 and w3 read their assignment first
     // and take with their labels, committed in the same transaction.
-    let cat = |i: &serde_json::Value| ((i.as_u64().expect("index") % 2 == 0) as u8).to_string();
+    let cat =
+        |i: &serde_json::Value| (i.as_u64().expect("index").is_multiple_of(2) as u8).to_string();
     let items = cli.ok("w1", &["worker", "take", &batch]);
     let labels: Vec<String> = items.as_array().expect("items").iter().map(cat).collect();
     cli.ok(

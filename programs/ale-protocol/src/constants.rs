@@ -44,9 +44,9 @@ pub const MAX_ITEMS_PER_SETTLE: u32 = 1_024;
 /// share (~1,500 CU). Items that stay pending are tallied but credit nothing.
 pub const MAX_VOTES_PER_SETTLE: u32 = 256;
 /// Items with votes one settle call tallies: tally (~100 CU per vote, at most 16) and
-/// decision ~4,600 CU each. Worst call: 128 x 4,600 + 256 x 1,500 + 896 skipped x 150
-/// + three token transfers (~15,000) + the paid-work report CPI (~10,000) ~ 1,130,000
-/// CU, so keepers send settle with a 1,400,000 CU compute budget. No heap per item
+/// decision ~4,600 CU each. Worst call: 128 x 4,600, plus 256 x 1,500, plus 896 skipped
+/// x 150, plus three token transfers (~15,000) and the paid-work report CPI (~10,000):
+/// ~1,130,000 CU, so keepers send settle with a 1,400,000 CU compute budget. No heap per item
 /// (winners live in a stack array of MAX_VOTES_PER_ITEM), so the 32 KiB bump heap does
 /// not grow with the call. The account list is fixed: it never grows with voters.
 pub const MAX_VOTED_ITEMS_PER_SETTLE: u32 = 128;
