@@ -355,7 +355,12 @@ async fn qualification_admits_those_who_pass_k_of_n_gold_items() {
             .is_none(),
         "ticket closed"
     );
-    assert_eq!(env.ledger(&rlhf).await.1[0].member, good.pubkey());
+    let entry = env.ledger(&rlhf).await.1[0];
+    assert_eq!(entry.member, good.pubkey());
+    // The exam's score is the member's first gold record, for the accuracy weight.
+    let score = good_answers.iter().zip(&key).filter(|(a, k)| a == k).count() as u16;
+    assert!(score >= 3);
+    assert_eq!((entry.gold_seen, entry.gold_correct), (4, score));
 
     // A new round: the old commitment no longer counts.
     let ixr = ix::rotate_qualification(

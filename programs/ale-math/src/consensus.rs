@@ -88,6 +88,9 @@ pub mod defaults {
     pub const WEIGHT_RULE: WeightRule = WeightRule::RawReputation;
     pub const INITIAL_REPUTATION: u64 = 1;
     pub const REWARD_PER_WIN: u64 = 1;
+    /// An open community: no qualification exam.
+    pub const EXAM_ITEMS: u8 = 0;
+    pub const PASS_MARK_BPS: u16 = 0;
     /// Votes an open item gains per round after the first.
     pub const VOTES_PER_ROUND: u8 = 2;
     pub const DECISION_RULE: DecisionRule = DecisionRule {

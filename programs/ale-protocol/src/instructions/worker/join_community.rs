@@ -94,41 +94,50 @@ impl JoinCommunity<'_> {
                     ProtocolError::InsufficientReputation
                 );
             }
-            JoinRule::Qualification { items, pass_mark } => {
-                let ticket = self
-                    .qualification_ticket
-                    .as_ref()
-                    .ok_or(ProtocolError::JoinRuleMismatch)?;
-                let round = &self.community.qualification;
+            JoinRule::Qualification { pass_mark, .. } => {
                 require!(
-                    ticket.round == round.round,
-                    ProtocolError::StaleQualificationRound
-                );
-                require!(round.revealed, ProtocolError::QualificationKeyNotRevealed);
-                let commitment = hashv(&[
-                    &proof.answers,
-                    &proof.salt,
-                    member.as_ref(),
-                    &ticket.round.to_le_bytes(),
-                ]);
-                require!(
-                    proof.answers.len() == items as usize
-                        && commitment.to_bytes() == ticket.commitment,
-                    ProtocolError::QualificationCommitMismatch
-                );
-                let correct = proof
-                    .answers
-                    .iter()
-                    .zip(&round.answers)
-                    .filter(|(given, key)| given == key)
-                    .count();
-                require!(
-                    correct >= pass_mark as usize,
+                    self.qualification_score(proof)? >= pass_mark as u16,
                     ProtocolError::QualificationFailed
                 );
             }
         }
         Ok(())
+    }
+
+    /// The candidate's exam score: its committed answers checked against the revealed
+    /// key of the community's current qualification round.
+    fn qualification_score(&self, proof: &JoinProof) -> Result<u16> {
+        let JoinRule::Qualification { items, .. } = self.community.join_rule else {
+            return err!(ProtocolError::JoinRuleMismatch);
+        };
+        let ticket = self
+            .qualification_ticket
+            .as_ref()
+            .ok_or(ProtocolError::JoinRuleMismatch)?;
+        let round = &self.community.qualification;
+        require!(
+            ticket.round == round.round,
+            ProtocolError::StaleQualificationRound
+        );
+        require!(round.revealed, ProtocolError::QualificationKeyNotRevealed);
+        let member = self.member.key();
+        let commitment = hashv(&[
+            &proof.answers,
+            &proof.salt,
+            member.as_ref(),
+            &ticket.round.to_le_bytes(),
+        ]);
+        require!(
+            proof.answers.len() == items as usize && commitment.to_bytes() == ticket.commitment,
+            ProtocolError::QualificationCommitMismatch
+        );
+        // At most MAX_QUALIFICATION_ITEMS (32) answers: the count fits a u16.
+        Ok(proof
+            .answers
+            .iter()
+            .zip(&round.answers)
+            .filter(|(given, key)| given == key)
+            .count() as u16)
     }
 
     /// Adds one growth step to a full ledger; the joiner pays the extra rent.
@@ -181,16 +190,25 @@ pub fn join_community(ctx: Context<JoinCommunity>, proof: JoinProof) -> Result<(
         let entry = ledger_entries_mut(&mut data)?
             .get_mut(index as usize)
             .ok_or(ProtocolError::InvariantViolated)?;
-        // Joining by graduation or qualification earns the graduate badge.
-        let badges = match ctx.accounts.community.join_rule {
-            JoinRule::Open => 0,
-            _ => BADGE_GRADUATE,
+        // Joining by graduation or qualification earns the graduate badge. The exam's
+        // score is the member's first gold record: the accuracy weight counts it from
+        // the first vote.
+        let (badges, gold_seen, gold_correct) = match ctx.accounts.community.join_rule {
+            JoinRule::Open => (0, 0, 0),
+            JoinRule::MinReputation { .. } => (BADGE_GRADUATE, 0, 0),
+            JoinRule::Qualification { items, .. } => (
+                BADGE_GRADUATE,
+                items as u16,
+                ctx.accounts.qualification_score(&proof)?,
+            ),
         };
         *entry = LedgerEntry {
             member,
             reputation,
             joined_at: now,
             badges,
+            gold_seen,
+            gold_correct,
             reward_window_start: now,
             ..Default::default()
         };
