@@ -3,6 +3,7 @@
 
 use ale_client::pda;
 use ale_client::protocol::{self as ix, JoinWith};
+use ale_math::consensus::defaults::INITIAL_REPUTATION;
 use ale_math::gamification::BADGE_GRADUATE;
 use ale_protocol::constants::{LEDGER_GROWTH_ENTRIES, LEDGER_INITIAL_ENTRIES};
 use ale_protocol::error::ProtocolError;
@@ -51,12 +52,12 @@ async fn open_community_is_registered_with_staking_and_admits_anyone_once() {
     let joined = &outcome.events::<MemberJoined>()[0];
     assert_eq!(
         (joined.member, joined.index, joined.reputation),
-        (alice.pubkey(), 0, 1)
+        (alice.pubkey(), 0, INITIAL_REPUTATION)
     );
     let (header, entries) = env.ledger(&community).await;
     assert_eq!(header.len, 1);
     assert_eq!(entries[0].member, alice.pubkey());
-    assert_eq!(entries[0].reputation, 1);
+    assert_eq!(entries[0].reputation, INITIAL_REPUTATION);
 
     // A second join is refused and changes nothing.
     let watched = [
@@ -358,7 +359,11 @@ async fn qualification_admits_those_who_pass_k_of_n_gold_items() {
     let entry = env.ledger(&rlhf).await.1[0];
     assert_eq!(entry.member, good.pubkey());
     // The exam's score is the member's first gold record, for the accuracy weight.
-    let score = good_answers.iter().zip(&key).filter(|(a, k)| a == k).count() as u16;
+    let score = good_answers
+        .iter()
+        .zip(&key)
+        .filter(|(a, k)| a == k)
+        .count() as u16;
     assert!(score >= 3);
     assert_eq!((entry.gold_seen, entry.gold_correct), (4, score));
 

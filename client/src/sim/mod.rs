@@ -9,4 +9,4 @@ pub mod replay;
 pub mod search;
 
 pub use dataset::Dataset;
-pub use replay::{replay, ReplayOutcome, ReplayParams};
+pub use replay::{replay, replay_in_order, ReplayOutcome, ReplayParams};

@@ -8,6 +8,9 @@ use ale_math::consensus::{
     WeightRule,
 };
 use anyhow::Result;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
 
 use super::Dataset;
 
@@ -20,6 +23,12 @@ pub struct ReplayParams {
     /// Votes an open item gains per round after the first (which brings it to
     /// `min_votes`).
     pub votes_per_round: u8,
+    /// The community's qualification exam (JoinRule::Qualification): gold items each
+    /// worker answers before joining (0: an open community), and the share it must get
+    /// right, in bps. The score is the member's first gold record (gold_seen,
+    /// gold_correct), which the accuracy weight counts from the first vote.
+    pub exam_items: u8,
+    pub pass_mark_bps: u16,
 }
 
 /// The community template's defaults (ale-math `consensus::defaults`).
@@ -29,6 +38,8 @@ pub const DEFAULT_PARAMS: ReplayParams = ReplayParams {
     initial_reputation: defaults::INITIAL_REPUTATION,
     reward_per_win: defaults::REWARD_PER_WIN,
     votes_per_round: defaults::VOTES_PER_ROUND,
+    exam_items: defaults::EXAM_ITEMS,
+    pass_mark_bps: defaults::PASS_MARK_BPS,
 };
 
 #[derive(Clone, Debug)]
@@ -37,6 +48,10 @@ pub struct ReplayOutcome {
     pub decided: usize,
     pub unresolved: usize,
     pub votes_used: usize,
+    /// Answers spent on the qualification exam (not votes on the job).
+    pub exam_answers: usize,
+    /// Workers admitted by the exam (all, in an open community).
+    pub workers_admitted: usize,
     pub rounds: usize,
     /// Accuracy over decided items with truth.
     pub accuracy_decided: f64,
@@ -56,18 +71,65 @@ enum ItemState {
     Unresolved,
 }
 
+/// Replays in the dataset's arrival order.
 pub fn replay(ds: &Dataset, params: &ReplayParams) -> Result<ReplayOutcome> {
-    let mut queues: Vec<Vec<(usize, u8)>> = vec![Vec::new(); ds.items];
-    for a in &ds.answers {
-        queues[a.item].push((a.worker, a.label));
+    replay_in_order(ds, params, None)
+}
+
+/// Replays with each item's workers in the dataset's arrival order, or, with a seed,
+/// in a random order drawn from it (the chain's sortition: which workers an item meets
+/// is random).
+pub fn replay_in_order(
+    ds: &Dataset,
+    params: &ReplayParams,
+    seed: Option<u64>,
+) -> Result<ReplayOutcome> {
+    // The exam: a worker's first `exam_items` answers on items with a known truth
+    // stand for its answers to the community's gold items; they are not votes.
+    let mut exam = vec![(0u16, 0u16); ds.workers];
+    let mut is_exam_answer = vec![false; ds.answers.len()];
+    if params.exam_items > 0 {
+        for (i, a) in ds.answers.iter().enumerate() {
+            let (seen, correct) = &mut exam[a.worker];
+            if *seen < params.exam_items as u16 {
+                if let Some(truth) = ds.truth[a.item] {
+                    *seen += 1;
+                    *correct += (a.label == truth) as u16;
+                    is_exam_answer[i] = true;
+                }
+            }
+        }
     }
-    let mut members = vec![
-        MemberRecord {
+    let admitted: Vec<bool> = exam
+        .iter()
+        .map(|&(seen, correct)| {
+            params.exam_items == 0
+                || (seen == params.exam_items as u16
+                    && correct as u64 * 10_000 >= params.pass_mark_bps as u64 * seen as u64)
+        })
+        .collect();
+    let mut queues: Vec<Vec<(usize, u8)>> = vec![Vec::new(); ds.items];
+    for (a, exam_answer) in ds.answers.iter().zip(&is_exam_answer) {
+        if admitted[a.worker] && !exam_answer {
+            queues[a.item].push((a.worker, a.label));
+        }
+    }
+    if let Some(seed) = seed {
+        let mut rng = StdRng::seed_from_u64(seed);
+        for queue in &mut queues {
+            queue.shuffle(&mut rng);
+        }
+    }
+    let members: Vec<MemberRecord> = exam
+        .iter()
+        .map(|&(gold_seen, gold_correct)| MemberRecord {
             reputation: params.initial_reputation,
+            gold_seen,
+            gold_correct,
             ..Default::default()
-        };
-        ds.workers
-    ];
+        })
+        .collect();
+    let mut members = members;
     let mut states: Vec<ItemState> = (0..ds.items).map(|_| ItemState::Open).collect();
     let mut tallies = vec![Tally::default(); ds.items];
     let mut taken = vec![0usize; ds.items];
@@ -149,6 +211,8 @@ pub fn replay(ds: &Dataset, params: &ReplayParams) -> Result<ReplayOutcome> {
         unresolved: labels.len() - decided,
         decided,
         votes_used,
+        exam_answers: is_exam_answer.iter().filter(|&&e| e).count(),
+        workers_admitted: admitted.iter().filter(|&&a| a).count(),
         rounds,
         labels,
     })
