@@ -23,8 +23,9 @@ use spl_associated_token_account_interface::address::get_associated_token_addres
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 use tracing::{info, warn};
 
-use crate::transport::{ClientError, Transport};
+use crate::transport::{send_packed, ClientError, Transport};
 use crate::views::ledger_members;
+use crate::worker::DueReveal;
 use crate::{pda, protocol as ix, staking};
 
 #[derive(Clone, Debug)]
@@ -238,7 +239,8 @@ impl Keeper {
         // batch's own cursor.
         let settle_due = |b: &Batch| -> Result<bool, ClientError> {
             let end = b.reveal_end(b.settled_rounds).map_err(anchor_err)?;
-            Ok(!b.is_finished() && now >= end && end <= b.deadline)
+            let ready = b.settleable(b.settled_rounds, now).map_err(anchor_err)?;
+            Ok(!b.is_finished() && ready && end <= b.deadline)
         };
         if settle_due(&batch)? {
             let (treasury, creator) = self
@@ -340,6 +342,65 @@ impl Keeper {
             }
         }
         Ok((addresses[0], addresses[1]))
+    }
+
+    /// Relays workers' reveals (which need no signature), packed into as few
+    /// transactions as fit. Where the reveals complete their round (every ticket
+    /// committed in it revealed, the commit window over), the round's first settlement
+    /// rides in the same transactions, so the round costs no separate settle
+    /// transaction. Returns the tickets whose reveal landed.
+    pub async fn relay_reveals<T: Transport>(
+        &self,
+        t: &mut T,
+        due: &[DueReveal],
+    ) -> Result<Vec<String>, ClientError> {
+        let now = t.unix_timestamp().await?;
+        let mut report = PassReport::default();
+        let mut instructions = Vec::new();
+        let mut tickets: Vec<Option<&str>> = Vec::new();
+        let mut batches: Vec<Pubkey> = Vec::new();
+        for d in due {
+            if !batches.contains(&d.batch) {
+                batches.push(d.batch);
+            }
+        }
+        for address in batches {
+            let batch: Batch = t.read(address).await?;
+            let mine: Vec<&DueReveal> = due.iter().filter(|d| d.batch == address).collect();
+            for d in &mine {
+                instructions.push(d.instruction.clone());
+                tickets.push(Some(&d.ticket));
+            }
+            let of_round = mine
+                .iter()
+                .filter(|d| d.round == batch.settled_rounds)
+                .count() as u64;
+            let completes = batch.round_revealed as u64 + of_round == batch.round_committed as u64
+                && now >= batch.commit_end(batch.settled_rounds).map_err(anchor_err)?
+                && !batch.is_finished();
+            if completes {
+                let config: ProtocolConfig = t.read(pda::protocol_config()).await?;
+                let community: Community = t.read(batch.community).await?;
+                let (treasury, creator) = self
+                    .fee_accounts(t, config.treasury, community.creator, &batch, &mut report)
+                    .await?;
+                instructions.push(ix::settle_round(
+                    address,
+                    &batch,
+                    treasury,
+                    creator,
+                    batch.settle_cursor,
+                    self.config.settle_chunk,
+                ));
+                tickets.push(None);
+            }
+        }
+        let packed = send_packed(t, &instructions, &[]).await?;
+        Ok(packed
+            .landed
+            .iter()
+            .filter_map(|&i| tickets[i].map(str::to_string))
+            .collect())
     }
 
     /// Pay pushed to members who opted in, into their associated token account of

@@ -200,8 +200,9 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
         }
         rounds += 1;
         m.inner.warp_to_timestamp(batch.commit_end(round)?).await;
-        // Workers hand their ballots to a relayer once the commit window has closed; it
-        // packs the reveals (which need no signature) into as few transactions as fit.
+        // Workers hand their ballots to a relayer (here the keeper) once the commit
+        // window has closed; it packs the reveals (which need no signature) into as few
+        // transactions as fit, the round's settlement riding in the last one.
         let mut due = Vec::new();
         let mut owner = HashMap::new();
         for (w, (wallet, store)) in workers.iter_mut().enumerate() {
@@ -210,7 +211,7 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
                 due.push(reveal);
             }
         }
-        for ticket in worker::send_reveals(&mut m, &due, &[]).await? {
+        for ticket in keeper.relay_reveals(&mut m, &due).await? {
             workers[owner[&ticket]].1.forget(&ticket)?;
         }
         m.inner.warp_to_timestamp(batch.reveal_end(round)?).await;

@@ -397,6 +397,8 @@ pub async fn commit<T: Transport>(
 /// A stored ballot whose commit window has ended, as its reveal instruction.
 pub struct DueReveal {
     pub ticket: String,
+    pub batch: Pubkey,
+    pub round: u32,
     pub instruction: Instruction,
 }
 
@@ -437,6 +439,8 @@ pub async fn due_reveals<T: Transport>(
         );
         due.push(DueReveal {
             ticket: ballot.ticket,
+            batch: batch_address,
+            round: ballot.round,
             instruction,
         });
     }

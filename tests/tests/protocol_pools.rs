@@ -407,6 +407,67 @@ async fn a_sealed_take_commits_in_the_same_transaction() {
     assert!(pool.env.batch(batch).await.seed_of(1).is_some());
 }
 
+/// Once the commit window has closed and every ticket committed in the round is
+/// revealed, the round may settle before its reveal window ends, so a relayer's last
+/// reveal and the settlement share a transaction; a ticket taken but never committed
+/// does not hold the round open, a committed one not yet revealed does.
+#[tokio::test]
+async fn a_round_settles_early_once_every_committed_ticket_is_revealed() {
+    let mut pool = Pool::new(params(3), 3).await;
+    let (batch, b) = pool.post(2).await;
+    let salt = [8u8; 32];
+    let mut labels = Vec::new();
+    for m in 0..3 {
+        let items = pool.take(m, batch, &b, 0).await.unwrap();
+        labels.push(vec![1u8; items.len()]);
+    }
+    pool.commit(0, batch, 0, &labels[0], salt).await.unwrap();
+    pool.commit(1, batch, 0, &labels[1], salt).await.unwrap();
+    let state = pool.env.batch(batch).await;
+    assert_eq!((state.round_committed, state.round_revealed), (2, 0));
+    pool.env
+        .rt
+        .warp_to_timestamp(b.commit_end(0).unwrap())
+        .await;
+    pool.reveal(0, batch, &b, 0, &labels[0], salt)
+        .await
+        .unwrap();
+
+    // Member 1's committed ticket is not revealed yet: the round is not over.
+    let watched = [batch, b.item_table, pda::ledger(&pool.community)];
+    let before = snapshot(&mut pool.env.rt, &watched).await;
+    assert_error(
+        pool.settle(batch, &b, 0, MAX_ITEMS_PER_SETTLE).await,
+        ProtocolError::RoundNotOver,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
+
+    // The last reveal and the settlement in one transaction, inside the reveal window.
+    let member = pool.members[1].pubkey();
+    let reveal = ix::reveal_votes(
+        member,
+        batch,
+        &b,
+        pool.ticket(1, batch, 0),
+        labels[1].clone(),
+        salt,
+    );
+    let settle = ix::settle_round(
+        batch,
+        &b,
+        pool.treasury_token,
+        pool.creator_token,
+        0,
+        MAX_ITEMS_PER_SETTLE,
+    );
+    pool.env.rt.send(&[reveal, settle], &[]).await.unwrap();
+    assert!(pool.env.rt.now().await < b.reveal_end(0).unwrap());
+    let state = pool.env.batch(batch).await;
+    assert_eq!(state.settled_rounds, 1);
+    assert_eq!((state.round_committed, state.round_revealed), (0, 0));
+    pool.env.assert_escrow_conserved(batch).await;
+}
+
 #[tokio::test]
 async fn bad_votes_are_refused_and_change_nothing() {
     let mut p = params(3);

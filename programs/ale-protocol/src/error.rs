@@ -129,7 +129,7 @@ pub enum ProtocolError {
     TicketStillOpen,
     #[msg("settlement cursor is not the batch's current one")]
     StaleCursor,
-    #[msg("the round's reveal window has not closed")]
+    #[msg("the round is not over: its reveal window is open and a committed ticket is not revealed yet")]
     RoundNotOver,
     #[msg("token account is not the treasury's or the creator's for this mint")]
     WrongFeeAccount,

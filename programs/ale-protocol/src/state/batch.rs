@@ -53,7 +53,13 @@ pub struct Batch {
     /// the round it belongs to plus one (0: none drawn yet).
     pub round_seed: [u8; 32],
     pub round_seed_for: u32,
-    pub reserved: [u8; 28],
+    /// Tickets of the current round (`settled_rounds`) committed, and of those
+    /// revealed; both reset when the round settles. When every committed ticket is
+    /// revealed after the commit window, the round may settle before its reveal window
+    /// ends (so a relayer's last reveals and the settlement share a transaction).
+    pub round_committed: u32,
+    pub round_revealed: u32,
+    pub reserved: [u8; 20],
 }
 
 /// Where a batch's clock stands.
@@ -64,6 +70,15 @@ pub enum Phase {
 }
 
 impl Batch {
+    /// Whether `round` may settle at `now`: its reveal window has ended, or its commit
+    /// window has and every ticket committed in it is revealed.
+    pub fn settleable(&self, round: u32, now: i64) -> Result<bool> {
+        Ok(now >= self.reveal_end(round)?
+            || (now >= self.commit_end(round)?
+                && round == self.settled_rounds
+                && self.round_revealed == self.round_committed))
+    }
+
     /// The sortition seed of `round`, if its first take has drawn it.
     pub fn seed_of(&self, round: u32) -> Option<[u8; 32]> {
         (round.checked_add(1) == Some(self.round_seed_for)).then_some(self.round_seed)
@@ -137,7 +152,8 @@ impl Batch {
                 && counted <= self.item_count as u64
                 && fees <= self.price_per_item as u128
                 && self.refund_cursor <= self.item_count
-                && self.settle_cursor < self.item_count,
+                && self.settle_cursor < self.item_count
+                && self.round_revealed <= self.round_committed,
             ProtocolError::InvariantViolated
         );
         Ok(())

@@ -17,7 +17,8 @@ use crate::state::{
     LedgerEntry, ProtocolConfig, VoteSlot, ITEM_DECIDED, ITEM_UNRESOLVED, MAX_VOTES_PER_ITEM,
 };
 
-/// Permissionless once a round's reveal window has closed: from the batch's cursor,
+/// Permissionless once a round's reveal window has closed (or, after its commit window,
+/// once every committed ticket of the round is revealed): from the batch's cursor,
 /// walks up to `max_items` items (at most MAX_ITEMS_PER_SETTLE), stopping before an item
 /// whose votes would take the call past MAX_VOTES_PER_SETTLE votes or
 /// MAX_VOTED_ITEMS_PER_SETTLE items with votes; decides them with the community's rule (ale-math), gives
@@ -118,7 +119,7 @@ impl SettleRound<'_> {
         );
         require!(cursor == batch.settle_cursor, ProtocolError::StaleCursor);
         require!(
-            Clock::get()?.unix_timestamp >= batch.reveal_end(batch.settled_rounds)?,
+            batch.settleable(batch.settled_rounds, Clock::get()?.unix_timestamp)?,
             ProtocolError::RoundNotOver
         );
         Ok(())
@@ -330,6 +331,8 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         let next = round.safe_add(1).or_overflow()?;
         batch.settled_rounds = next;
         batch.settle_cursor = 0;
+        batch.round_committed = 0;
+        batch.round_revealed = 0;
         // The next round's seed, known from now on: its workers compute their
         // assignments and take and commit in one transaction.
         let recent_hash = recent_slot_hash(&ctx.accounts.slot_hashes.to_account_info())?;

@@ -223,7 +223,9 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         refunded: 0,
         round_seed: [0; 32],
         round_seed_for: 0,
-        reserved: [0; 28],
+        round_committed: 0,
+        round_revealed: 0,
+        reserved: [0; 20],
     });
     let community = &mut ctx.accounts.community;
     community.batch_count = community.batch_count.safe_add(1).or_overflow()?;

@@ -1,6 +1,7 @@
+use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
-use crate::error::ProtocolError;
+use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::VotesCommitted;
 use crate::seeds;
 use crate::state::{Batch, Ticket};
@@ -12,6 +13,7 @@ use crate::state::{Batch, Ticket};
 #[derive(Accounts)]
 pub struct CommitVotes<'info> {
     pub member: Signer<'info>,
+    #[account(mut)]
     pub batch: Box<Account<'info, Batch>>,
     #[account(
         mut,
@@ -36,6 +38,10 @@ impl CommitVotes<'_> {
 #[access_control(ctx.accounts.validate())]
 pub fn commit_votes(ctx: Context<CommitVotes>, commitment: [u8; 32]) -> Result<()> {
     let ticket = &mut ctx.accounts.ticket;
+    if !ticket.committed {
+        let batch = &mut ctx.accounts.batch;
+        batch.round_committed = batch.round_committed.safe_add(1).or_overflow()?;
+    }
     ticket.commitment = commitment;
     ticket.committed = true;
     emit_cpi!(VotesCommitted {

@@ -1,3 +1,4 @@
+use ale_math::checked::CheckedMath;
 use ale_math::consensus::{vote_weight, MemberRecord, WeightRule as MathWeightRule};
 use anchor_lang::prelude::*;
 use solana_sha256_hasher::hashv;
@@ -27,7 +28,7 @@ pub struct RevealVotes<'info> {
     pub community: Box<Account<'info, Community>>,
     #[account(address = community.ledger @ ProtocolError::WrongLedger)]
     pub ledger: AccountLoader<'info, Ledger>,
-    #[account(has_one = community, has_one = item_table @ ProtocolError::WrongItemTable)]
+    #[account(mut, has_one = community, has_one = item_table @ ProtocolError::WrongItemTable)]
     pub batch: Box<Account<'info, Batch>>,
     #[account(mut)]
     pub item_table: AccountLoader<'info, ItemTable>,
@@ -121,6 +122,14 @@ pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) 
         item.vote_count += 1;
     }
     drop(data);
+    let batch = &mut ctx.accounts.batch;
+    if ctx.accounts.ticket.round == batch.settled_rounds {
+        batch.round_revealed = batch.round_revealed.safe_add(1).or_overflow()?;
+        require!(
+            batch.round_revealed <= batch.round_committed,
+            ProtocolError::InvariantViolated
+        );
+    }
     emit_cpi!(VotesRevealed {
         ticket: ctx.accounts.ticket.key(),
         member: ctx.accounts.member.key(),

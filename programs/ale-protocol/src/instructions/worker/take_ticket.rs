@@ -264,6 +264,10 @@ pub fn take_ticket(
         committed: sealed.is_some(),
         bump: ctx.bumps.ticket,
     });
+    if sealed.is_some() {
+        let batch = &mut ctx.accounts.batch;
+        batch.round_committed = batch.round_committed.safe_add(1).or_overflow()?;
+    }
     emit_cpi!(TicketTaken {
         batch: batch_key,
         member: ctx.accounts.member.key(),
