@@ -247,14 +247,7 @@ impl Keeper {
                 .fee_accounts(t, config.treasury, community.creator, &batch, report)
                 .await?;
             while settle_due(&batch)? {
-                let settle = ix::settle_round(
-                    address,
-                    &batch,
-                    treasury,
-                    creator,
-                    batch.settle_cursor,
-                    self.config.settle_chunk,
-                );
+                let settle = self.next_settle(address, &batch, (treasury, creator));
                 let round = batch.settled_rounds;
                 let Sent::Done = self.send(t, "settle", &[settle], report).await? else {
                     return Ok(()); // the next pass reads the batch again
@@ -344,6 +337,19 @@ impl Keeper {
         Ok((addresses[0], addresses[1]))
     }
 
+    /// The batch's next settle call, from its own cursor, paying fees to `fees`
+    /// (treasury's and creator's token accounts).
+    fn next_settle(&self, address: Pubkey, batch: &Batch, fees: (Pubkey, Pubkey)) -> Instruction {
+        ix::settle_round(
+            address,
+            batch,
+            fees.0,
+            fees.1,
+            batch.settle_cursor,
+            self.config.settle_chunk,
+        )
+    }
+
     /// Relays workers' reveals (which need no signature), packed into as few
     /// transactions as fit. Where the reveals complete their round (every ticket
     /// committed in it revealed, the commit window over), the round's first settlement
@@ -384,14 +390,7 @@ impl Keeper {
                 let (treasury, creator) = self
                     .fee_accounts(t, config.treasury, community.creator, &batch, &mut report)
                     .await?;
-                instructions.push(ix::settle_round(
-                    address,
-                    &batch,
-                    treasury,
-                    creator,
-                    batch.settle_cursor,
-                    self.config.settle_chunk,
-                ));
+                instructions.push(self.next_settle(address, &batch, (treasury, creator)));
                 tickets.push(None);
             }
         }
