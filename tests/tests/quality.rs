@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use ale_client::sim::baselines::{dawid_skene, majority};
+use ale_client::sim::online_confusion::{online_confusion, ONLINE_CONFUSION};
 use ale_client::sim::replay::DEFAULT_PARAMS;
 use ale_client::sim::search::{baselines, search, DAWID_SKENE_ITERATIONS};
 use ale_client::sim::{replay, Dataset};
@@ -32,6 +33,21 @@ fn baselines_and_replay_are_consistent() {
         assert!(out.votes_used <= ds.answers.len());
         assert_eq!(out.decided + out.unresolved, ds.items);
         assert!(out.accuracy_all <= out.accuracy_decided + 1e-9);
+    }
+}
+
+#[test]
+fn the_online_confusion_reference_stays_within_its_vote_cap() {
+    for ds in shared_datasets() {
+        let (labels, votes) = online_confusion(&ds, &ONLINE_CONFUSION, 1);
+        assert_eq!(labels.len(), ds.items);
+        assert!(votes <= ds.answers.len());
+        assert!(votes <= ONLINE_CONFUSION.max_votes * ds.items);
+        assert!(
+            ds.accuracy(&labels) > 0.5,
+            "{}: no better than chance",
+            ds.name
+        );
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod baselines;
 pub mod dataset;
+pub mod online_confusion;
 pub mod replay;
 pub mod search;
 

@@ -15,6 +15,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 use super::baselines::{dawid_skene, majority};
+use super::online_confusion::{online_confusion, ONLINE_CONFUSION};
 use super::{replay, replay_in_order, Dataset, ReplayOutcome, ReplayParams};
 
 pub const DAWID_SKENE_ITERATIONS: usize = 50;
@@ -134,21 +135,29 @@ pub struct Baselines {
     /// the best offline method makes of the vote budget the goal allows.
     pub dawid_skene_half: f64,
     pub literal: ReplayOutcome,
+    /// Online Dawid–Skene (a reference for a future weight rule, not the chain's), in
+    /// the same rounds and sortition orders: (accuracy, votes per item).
+    pub online_confusion: (f64, f64),
 }
 
 pub fn baselines(ds: &Dataset) -> Result<Baselines> {
-    let mut half = 0.0;
+    let (mut half, mut online, mut online_votes) = (0.0, 0.0, 0.0);
     for seed in SORTITION_SEEDS {
         half += ds.accuracy(&dawid_skene(
             &half_of_votes(ds, seed),
             DAWID_SKENE_ITERATIONS,
         ));
+        let (labels, votes) = online_confusion(ds, &ONLINE_CONFUSION, seed);
+        online += ds.accuracy(&labels);
+        online_votes += votes as f64 / ds.items as f64;
     }
+    let n = SORTITION_SEEDS.len() as f64;
     Ok(Baselines {
         majority: ds.accuracy(&majority(ds)),
         dawid_skene: ds.accuracy(&dawid_skene(ds, DAWID_SKENE_ITERATIONS)),
-        dawid_skene_half: half / SORTITION_SEEDS.len() as f64,
+        dawid_skene_half: half / n,
         literal: replay(ds, &literal_rule())?,
+        online_confusion: (online / n, online_votes / n),
     })
 }
 
@@ -287,6 +296,12 @@ pub fn report(
                 r.literal.accuracy_all,
                 r.literal.votes_per_item(),
                 r.literal.unresolved as f64,
+            ),
+            (
+                "online Dawid–Skene (reference for a future weight rule)",
+                r.online_confusion.0,
+                r.online_confusion.1,
+                0.0,
             ),
             (
                 "**ALE online rule**",
