@@ -1,4 +1,4 @@
-//! Random sequences of real instructions (tickets, commits, reveals, clock moves,
+//! Random sequences of real instructions (tickets, sealed tickets, commits, reveals, clock moves,
 //! settlement in random chunks, cancels, refunds, claims, stake, unstake, inflation
 //! cranks) sent through the runtime,
 //! with PROTOCOL.md's invariants checked after every step, and every refused
@@ -9,8 +9,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ale_client::views::ledger_members;
-use ale_client::{pda, protocol as ix, staker, staking};
+use ale_client::{pda, protocol as ix, staker, staking, worker};
 use ale_math::inflation::{GENESIS_SUPPLY, ONE_ALE};
+use ale_protocol::instructions::SealedBallot;
 use ale_protocol::state::{item_states_mut, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED};
 use ale_staking::state::{RewardPot, StakeAccount, StakingConfig};
 use ale_tests::pool::{params, Pool};
@@ -27,6 +28,9 @@ const ITEMS: u32 = 6;
 #[derive(Clone, Debug)]
 enum Op {
     Take(usize),
+    /// The member computes its assignment and takes a prefix of it (its length from
+    /// the bits) with the commitment, in one instruction.
+    SealedTake(usize, u8),
     Commit(usize, u8),
     Reveal(usize),
     NextPhase,
@@ -36,8 +40,8 @@ enum Op {
     Claim(usize),
     /// Every member takes, commits or reveals (the common case of a busy round).
     Everyone(u8, u8),
-    /// A whole round: everyone takes and commits, the members in the mask reveal,
-    /// and the round is settled in chunks.
+    /// A whole round: everyone takes (some sealed) and commits, the members in the
+    /// mask reveal, and the round is settled in chunks.
     Round(u8, u8, u32),
     /// Member stakes this many whole ALE (of the 1,000 each holds).
     Stake(usize, u64),
@@ -48,6 +52,7 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (0..MEMBERS).prop_map(Op::Take),
+        3 => (0..MEMBERS, any::<u8>()).prop_map(|(m, bits)| Op::SealedTake(m, bits)),
         3 => (0..MEMBERS, any::<u8>()).prop_map(|(m, bits)| Op::Commit(m, bits)),
         3 => (0..MEMBERS).prop_map(Op::Reveal),
         2 => Just(Op::NextPhase),
@@ -68,6 +73,7 @@ static STEPS: AtomicUsize = AtomicUsize::new(0);
 static REFUSED: AtomicUsize = AtomicUsize::new(0);
 static DECIDED: AtomicUsize = AtomicUsize::new(0);
 static CLAIMED: AtomicUsize = AtomicUsize::new(0);
+static SEALED: AtomicUsize = AtomicUsize::new(0);
 
 /// A member's ticket as its client keeps it.
 struct Ballot {
@@ -170,6 +176,8 @@ async fn check_invariants(pool: &mut Pool, batch: Pubkey) {
         );
         assert!(item.reserved >= item.vote_count);
     }
+    // Every reveal counted belongs to a committed ticket of the round.
+    assert!(b.round_revealed <= b.round_committed);
 }
 
 async fn run(ops: Vec<Op>) {
@@ -228,7 +236,14 @@ async fn run(ops: Vec<Op>) {
             })
             .collect(),
         Op::Round(bits, mask, chunk) => {
-            let mut ops: Vec<Op> = (0..MEMBERS).map(Op::Take).collect();
+            // Member 0 takes (drawing the round's seed if need be); each other member
+            // takes a sealed ticket or a plain one, as the bits say.
+            let mut ops: Vec<Op> = (0..MEMBERS)
+                .map(|m| match m > 0 && (bits >> m) & 1 == 1 {
+                    true => Op::SealedTake(m, bits.rotate_left(m as u32)),
+                    false => Op::Take(m),
+                })
+                .collect();
             ops.extend((0..MEMBERS).map(|m| Op::Commit(m, bits.rotate_left(m as u32))));
             ops.push(Op::NextPhase);
             ops.extend(
@@ -265,6 +280,41 @@ async fn run(ops: Vec<Op>) {
                 }
                 Err(e) => Err(e),
             },
+            Op::SealedTake(m, bits) => {
+                let member = pool.members[m].insecure_clone();
+                let Some(assignment) = worker::assignment(&mut pool.env.rt, member.pubkey(), batch)
+                    .await
+                    .unwrap()
+                else {
+                    continue; // the round's seed is not drawn yet
+                };
+                if assignment.items.is_empty() {
+                    continue;
+                }
+                let n = 1 + bits as usize % assignment.items.len();
+                let items = assignment.items[..n].to_vec();
+                let labels: Vec<u8> = (0..n).map(|i| (bits >> (i % 8)) & 1).collect();
+                let ticket = pda::ticket(&batch, &member.pubkey(), assignment.round);
+                let sealed = SealedBallot {
+                    items: items.clone(),
+                    commitment: ix::vote_commitment(&labels, &salt, &member.pubkey(), &ticket),
+                };
+                let take =
+                    ix::take_ticket_sealed(member.pubkey(), batch, &b, assignment.round, sealed);
+                let result = pool.env.rt.send(&[take], &[&member]).await;
+                if result.is_ok() {
+                    SEALED.fetch_add(1, Ordering::Relaxed);
+                    ballots.insert(
+                        m,
+                        Ballot {
+                            round: assignment.round,
+                            labels,
+                            items,
+                        },
+                    );
+                }
+                result
+            }
             Op::Commit(m, bits) => match ballots.get_mut(&m) {
                 Some(ballot) => {
                     ballot.labels = (0..ballot.items.len())
@@ -388,10 +438,11 @@ fn invariants_hold_under_random_instruction_sequences() {
         })
         .unwrap();
     println!(
-        "invariants: {} cases, {} steps, {} refused instructions, {} items decided, {} claims",
+        "invariants: {} cases, {} steps, {} refused instructions, {} sealed tickets, {} items decided, {} claims",
         CASES.load(Ordering::Relaxed),
         STEPS.load(Ordering::Relaxed),
         REFUSED.load(Ordering::Relaxed),
+        SEALED.load(Ordering::Relaxed),
         DECIDED.load(Ordering::Relaxed),
         CLAIMED.load(Ordering::Relaxed)
     );
