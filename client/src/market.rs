@@ -107,7 +107,7 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
     }
 
     // The client company posts every question as one batch.
-    let consensus = ix::default_consensus();
+    let consensus = ix::default_consensus(ds.num_classes);
     let poster = m.inner.funded_wallet(50).await;
     let poster_token = m.inner.create_token_account(&usd, &poster.pubkey()).await;
     let deposit = PRICE_PER_ITEM * ds.items as u64;

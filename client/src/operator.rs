@@ -223,7 +223,7 @@ pub fn template(
         join_rule,
         qualification_items_root: [0; 32],
         qualification_key_commitment: [0; 32],
-        consensus: default_consensus(),
+        consensus: default_consensus(num_classes),
         commit_window_seconds: TEMPLATE_WINDOW_SECONDS,
         reveal_window_seconds: TEMPLATE_WINDOW_SECONDS,
         min_stake_to_vote: 0,

@@ -17,18 +17,22 @@ use crate::pda;
 const SYSTEM_PROGRAM: Pubkey = anchor_lang::system_program::ID;
 
 /// The community template's consensus defaults (chosen by `ale quality`).
-pub fn default_consensus() -> ConsensusParams {
+/// The template's consensus for a label set of `num_classes` (ale-math's defaults,
+/// chosen by the quality search).
+pub fn default_consensus(num_classes: u8) -> ConsensusParams {
+    let t = defaults::for_classes(num_classes);
     ConsensusParams {
-        initial_reputation: defaults::INITIAL_REPUTATION,
-        reward_per_win: defaults::REWARD_PER_WIN,
-        min_votes: defaults::DECISION_RULE.min_votes,
-        max_votes: defaults::DECISION_RULE.max_votes,
-        threshold_bps: defaults::DECISION_RULE.threshold_bps,
-        early_stop_margin_bps: defaults::DECISION_RULE.early_stop_margin_bps,
-        votes_per_round: defaults::VOTES_PER_ROUND,
-        weight_rule: match defaults::WEIGHT_RULE {
+        initial_reputation: t.initial_reputation,
+        reward_per_win: t.reward_per_win,
+        min_votes: t.rule.min_votes,
+        max_votes: t.rule.max_votes,
+        threshold_bps: t.rule.threshold_bps,
+        early_stop_margin_bps: t.rule.early_stop_margin_bps,
+        votes_per_round: t.votes_per_round,
+        weight_rule: match t.weight_rule {
             MathWeightRule::AccuracyLogOdds => WeightRule::AccuracyLogOdds,
             MathWeightRule::RawReputation => WeightRule::RawReputation,
+            MathWeightRule::Confusion => WeightRule::Confusion,
         },
     }
 }

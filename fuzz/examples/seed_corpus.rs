@@ -124,9 +124,16 @@ fn main() {
         }
     }
     // The math target's first byte picks the operation; a spread of bytes after it.
-    for (op, name) in ["split", "consensus", "inflation", "rewards", "scalars"]
-        .iter()
-        .enumerate()
+    for (op, name) in [
+        "split",
+        "consensus",
+        "inflation",
+        "rewards",
+        "confusion",
+        "scalars",
+    ]
+    .iter()
+    .enumerate()
     {
         let mut bytes = vec![op as u8];
         bytes.extend((0..96u32).map(|i| (i * 37 + op as u32 * 11) as u8));

@@ -5,7 +5,8 @@
 use ale_math::accumulator::{pending_reward, RewardAccumulator, REWARD_SCALE};
 use ale_math::checked::mul_div_floor;
 use ale_math::consensus::{
-    decide, vote_weight, Decision, DecisionRule, MemberRecord, Tally, WeightRule,
+    decide, decide_by_costs, record_confusion, vote_costs, vote_weight, Decision, DecisionRule,
+    MemberRecord, Tally, WeightRule, CONFUSION_CLASSES,
 };
 use ale_math::fixed::log2_q16;
 use ale_math::gamification::level;
@@ -58,6 +59,7 @@ fn consensus(u: &mut Unstructured) -> Result<()> {
             tasks_won: u.arbitrary()?,
             gold_seen: u.arbitrary()?,
             gold_correct: u.arbitrary()?,
+            confusion: u.arbitrary()?,
         };
         let label = u.int_in_range(0..=classes - 1)?;
         let Ok(weight) = vote_weight(weight_rule, &member, classes) else {
@@ -93,6 +95,51 @@ fn consensus(u: &mut Unstructured) -> Result<()> {
                 "the decided label holds the threshold"
             );
             assert_eq!(share_bps as u128, lead * 10_000 / total);
+        }
+    }
+    Ok(())
+}
+
+fn confusion(u: &mut Unstructured) -> Result<()> {
+    let rule = DecisionRule {
+        min_votes: u.arbitrary()?,
+        max_votes: u.arbitrary()?,
+        threshold_bps: u.int_in_range(5_001..=9_999)?,
+        early_stop_margin_bps: u.int_in_range(0..=9_999)?,
+    };
+    let classes: u8 = u.int_in_range(2..=CONFUSION_CLASSES as u8)?;
+    let mut tally = Tally::default();
+    for _ in 0..u.int_in_range(0..=40u8)? {
+        let mut member = MemberRecord {
+            confusion: u.arbitrary()?,
+            ..MemberRecord::default()
+        };
+        let said = u.int_in_range(0..=classes - 1)?;
+        record_confusion(&mut member.confusion, u.arbitrary()?, said);
+        let costs = vote_costs(&member, said, classes).expect("costs of a valid label");
+        if tally.add_costs(said, costs, classes).is_err() {
+            return Ok(());
+        }
+    }
+    let Ok(decision) = decide_by_costs(&tally, &rule, classes) else {
+        return Ok(());
+    };
+    match decision {
+        Decision::Pending => assert!(
+            tally.votes < rule.max_votes || tally.votes < rule.min_votes,
+            "an item at the vote cap is decided or unresolved"
+        ),
+        Decision::Unresolved => assert!(tally.votes >= rule.max_votes),
+        Decision::Decided { label, share_bps } => {
+            assert!(tally.votes >= rule.min_votes);
+            let costs = &tally.weights[..classes as usize];
+            for (t, &c) in costs.iter().enumerate() {
+                assert!(
+                    t == label as usize || c > costs[label as usize],
+                    "the decided label costs least"
+                );
+            }
+            assert!(share_bps <= 10_000);
         }
     }
     Ok(())
@@ -186,11 +233,12 @@ fn scalars(u: &mut Unstructured) -> Result<()> {
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let _ = match u.int_in_range(0..=4u8).unwrap_or(0) {
+    let _ = match u.int_in_range(0..=5u8).unwrap_or(0) {
         0 => split(&mut u),
         1 => consensus(&mut u),
         2 => inflation(&mut u),
         3 => rewards(&mut u),
+        4 => confusion(&mut u),
         _ => scalars(&mut u),
     };
 });

@@ -3,13 +3,13 @@
 
 use ale_client::pda;
 use ale_client::protocol::{self as ix, JoinWith};
-use ale_math::consensus::defaults::INITIAL_REPUTATION;
+use ale_math::consensus::defaults;
 use ale_math::gamification::BADGE_GRADUATE;
 use ale_protocol::constants::{LEDGER_GROWTH_ENTRIES, LEDGER_INITIAL_ENTRIES};
 use ale_protocol::error::ProtocolError;
 use ale_protocol::events::{LedgerGrown, MemberJoined};
 use ale_protocol::instructions::JoinProof;
-use ale_protocol::state::{JoinRule, Ledger};
+use ale_protocol::state::{JoinRule, Ledger, WeightRule};
 use ale_tests::{assert_error, snapshot, ProtocolEnv};
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
@@ -52,12 +52,19 @@ async fn open_community_is_registered_with_staking_and_admits_anyone_once() {
     let joined = &outcome.events::<MemberJoined>()[0];
     assert_eq!(
         (joined.member, joined.index, joined.reputation),
-        (alice.pubkey(), 0, INITIAL_REPUTATION)
+        (
+            alice.pubkey(),
+            0,
+            defaults::for_classes(2).initial_reputation
+        )
     );
     let (header, entries) = env.ledger(&community).await;
     assert_eq!(header.len, 1);
     assert_eq!(entries[0].member, alice.pubkey());
-    assert_eq!(entries[0].reputation, INITIAL_REPUTATION);
+    assert_eq!(
+        entries[0].reputation,
+        defaults::for_classes(2).initial_reputation
+    );
 
     // A second join is refused and changes nothing.
     let watched = [
@@ -441,6 +448,22 @@ async fn bad_community_templates_are_refused() {
         (
             |p| p.creator_fee_bps = 1_001,
             ProtocolError::CreatorFeeTooHigh,
+        ),
+        // The confusion rule keeps 4 x 4 counts: no larger label sets; its stop is a
+        // confidence strictly under 100%.
+        (
+            |p| {
+                p.num_classes = 5;
+                p.consensus.weight_rule = WeightRule::Confusion;
+            },
+            ProtocolError::InvalidConsensusRule,
+        ),
+        (
+            |p| {
+                p.consensus.weight_rule = WeightRule::Confusion;
+                p.consensus.early_stop_margin_bps = 10_000;
+            },
+            ProtocolError::InvalidConsensusRule,
         ),
         (
             |p| {

@@ -8,7 +8,9 @@ use ale_math::gamification::{level, BADGE_FIRST_TASK};
 use ale_protocol::constants::{MAX_ITEMS_PER_SETTLE, MAX_TICKET_ITEMS, MAX_VOTES_PER_SETTLE};
 use ale_protocol::error::ProtocolError;
 use ale_protocol::instructions::SealedBallot;
-use ale_protocol::state::{assigned_items, item_states_mut, probe_start, Batch, Ticket};
+use ale_protocol::state::{
+    assigned_items, item_states_mut, probe_start, Batch, Ticket, WeightRule,
+};
 use ale_tests::{assert_error, snapshot};
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::signature::Signer;
@@ -465,6 +467,37 @@ async fn a_round_settles_early_once_every_committed_ticket_is_revealed() {
     let state = pool.env.batch(batch).await;
     assert_eq!(state.settled_rounds, 1);
     assert_eq!((state.round_committed, state.round_revealed), (0, 0));
+    pool.env.assert_escrow_conserved(batch).await;
+}
+
+/// Under the confusion rule each vote weighs by the voter's confusion counts against
+/// decided labels, which settlement keeps: decided label t, label said g.
+#[tokio::test]
+async fn the_confusion_rule_decides_and_records_who_said_what() {
+    let mut p = params(3);
+    p.consensus.weight_rule = WeightRule::Confusion;
+    p.consensus.early_stop_margin_bps = 9_500;
+    let mut pool = Pool::new(p, 3).await;
+    let (batch, b) = pool.post(2).await;
+    let salt = [5u8; 32];
+    let mut ballots = Vec::new();
+    for m in 0..3 {
+        let items = pool.take(m, batch, &b, 0).await.unwrap();
+        // Members 0 and 1 say 1 on every item; member 2 says 0.
+        let labels = vec![(m < 2) as u8; items.len()];
+        pool.commit(m, batch, 0, &labels, salt).await.unwrap();
+        ballots.push((m, labels));
+    }
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
+    let settled = pool
+        .settle(batch, &b, 0, MAX_ITEMS_PER_SETTLE)
+        .await
+        .unwrap();
+    assert_eq!((settled.decided, settled.votes_credited), (2, 6));
+    let entries = pool.entries().await;
+    assert_eq!(entries[0].confusion[1], [0, 2, 0, 0]);
+    assert_eq!(entries[2].confusion[1], [2, 0, 0, 0]);
+    assert_eq!(entries[2].tasks_won, 0);
     pool.env.assert_escrow_conserved(batch).await;
 }
 

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use ale_client::sim::baselines::{dawid_skene, majority};
 use ale_client::sim::online_confusion::{online_confusion, ONLINE_CONFUSION};
-use ale_client::sim::replay::DEFAULT_PARAMS;
-use ale_client::sim::search::{baselines, search, DAWID_SKENE_ITERATIONS};
+use ale_client::sim::replay::default_params;
+use ale_client::sim::search::{baselines, choose, search, DAWID_SKENE_ITERATIONS};
 use ale_client::sim::{replay, Dataset};
+use ale_math::consensus::{WeightRule, CONFUSION_CLASSES};
 
 fn shared_datasets() -> Vec<Dataset> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/datasets");
@@ -29,7 +30,7 @@ fn baselines_and_replay_are_consistent() {
             "{}: Dawid–Skene {em} below majority {majority}",
             ds.name
         );
-        let out = replay(&ds, &DEFAULT_PARAMS).unwrap();
+        let out = replay(&ds, &default_params(ds.num_classes)).unwrap();
         assert!(out.votes_used <= ds.answers.len());
         assert_eq!(out.decided + out.unresolved, ds.items);
         assert!(out.accuracy_all <= out.accuracy_decided + 1e-9);
@@ -54,11 +55,23 @@ fn the_online_confusion_reference_stays_within_its_vote_cap() {
 #[test]
 fn template_defaults_are_the_searchs_best() {
     let sets = shared_datasets();
+    assert!(sets
+        .iter()
+        .all(|d| d.num_classes as usize <= CONFUSION_CLASSES));
     let refs: Vec<_> = sets.iter().map(|d| baselines(d).unwrap()).collect();
-    let best = &search(&sets, &refs).unwrap()[0];
+    let candidates = search(&sets, &refs).unwrap();
+    let best = &candidates[0];
     assert_eq!(
-        best.params, DEFAULT_PARAMS,
-        "re-run `ale quality` and update ale-math's defaults"
+        best.params,
+        default_params(2),
+        "re-run `ale quality` and update ale-math's defaults::FEW_CLASSES"
     );
     assert!(best.worst_vote_share <= 0.5);
+    // Larger label sets get the choice among the rules that apply to them.
+    let many = choose(candidates, |p| p.weight != WeightRule::Confusion).unwrap();
+    assert_eq!(
+        many.params,
+        default_params(CONFUSION_CLASSES as u8 + 1),
+        "re-run `ale quality` and update ale-math's defaults::MANY_CLASSES"
+    );
 }

@@ -61,7 +61,7 @@ enum Command {
     /// year of inflation and staking.
     Demo {
         /// A dataset folder (answer.csv and truth.csv).
-        #[arg(long, default_value = "../shared/datasets/s_dog")]
+        #[arg(long, default_value = "../shared/datasets/d_duck_identification")]
         dataset: PathBuf,
         /// Where the labelled dataset (labels.csv, labels.jsonl) goes.
         #[arg(long, default_value = "target/ale-demo")]
@@ -75,7 +75,7 @@ enum Command {
     /// labelled dataset.
     Market {
         /// A dataset folder (answer.csv and truth.csv).
-        #[arg(long, default_value = "../shared/datasets/s_dog")]
+        #[arg(long, default_value = "../shared/datasets/d_duck_identification")]
         dataset: PathBuf,
         /// Where the labelled dataset (labels.csv, labels.jsonl) goes.
         #[arg(long, default_value = "target/ale-market")]
@@ -789,6 +789,5 @@ fn quality(datasets: &PathBuf, top: usize) -> Result<String> {
     let sets = load_all(datasets)?;
     let refs: Vec<_> = sets.iter().map(search::baselines).collect::<Result<_>>()?;
     let candidates = search::search(&sets, &refs)?;
-    let chosen = ale_client::sim::replay::DEFAULT_PARAMS;
-    search::report(&sets, &refs, &chosen, &candidates, top)
+    search::report(&sets, &refs, &candidates, top)
 }

@@ -4,8 +4,8 @@
 //! are weighed. Weights, decisions and reputation come from ale-math.
 
 use ale_math::consensus::{
-    decide, defaults, reputation_after, vote_weight, Decision, DecisionRule, MemberRecord, Tally,
-    WeightRule,
+    decide, decide_by_costs, defaults, record_confusion, reputation_after, vote_costs, vote_weight,
+    Decision, DecisionRule, MemberRecord, Tally, WeightRule,
 };
 use anyhow::Result;
 use rand::rngs::StdRng;
@@ -31,16 +31,20 @@ pub struct ReplayParams {
     pub pass_mark_bps: u16,
 }
 
-/// The community template's defaults (ale-math `consensus::defaults`).
-pub const DEFAULT_PARAMS: ReplayParams = ReplayParams {
-    weight: defaults::WEIGHT_RULE,
-    rule: defaults::DECISION_RULE,
-    initial_reputation: defaults::INITIAL_REPUTATION,
-    reward_per_win: defaults::REWARD_PER_WIN,
-    votes_per_round: defaults::VOTES_PER_ROUND,
-    exam_items: defaults::EXAM_ITEMS,
-    pass_mark_bps: defaults::PASS_MARK_BPS,
-};
+/// The community template's parameters for a label set of `num_classes` (ale-math
+/// `consensus::defaults`).
+pub const fn default_params(num_classes: u8) -> ReplayParams {
+    let t = defaults::for_classes(num_classes);
+    ReplayParams {
+        weight: t.weight_rule,
+        rule: t.rule,
+        initial_reputation: t.initial_reputation,
+        reward_per_win: t.reward_per_win,
+        votes_per_round: t.votes_per_round,
+        exam_items: defaults::EXAM_ITEMS,
+        pass_mark_bps: defaults::PASS_MARK_BPS,
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct ReplayOutcome {
@@ -149,8 +153,13 @@ pub fn replay_in_order(
             // Votes are weighed with the records as the last settlement left them.
             while tallies[item].votes < target as u8 && taken[item] < queues[item].len() {
                 let (worker, label) = queues[item][taken[item]];
-                let weight = vote_weight(params.weight, &members[worker], ds.num_classes)?;
-                tallies[item].add(label, weight)?;
+                if params.weight == WeightRule::Confusion {
+                    let costs = vote_costs(&members[worker], label, ds.num_classes)?;
+                    tallies[item].add_costs(label, costs, ds.num_classes)?;
+                } else {
+                    let weight = vote_weight(params.weight, &members[worker], ds.num_classes)?;
+                    tallies[item].add(label, weight)?;
+                }
                 taken[item] += 1;
                 votes_used += 1;
             }
@@ -166,7 +175,12 @@ pub fn replay_in_order(
             } else {
                 params.rule
             };
-            match decide(&tallies[item], &rule)? {
+            let decision = if params.weight == WeightRule::Confusion {
+                decide_by_costs(&tallies[item], &rule, ds.num_classes)?
+            } else {
+                decide(&tallies[item], &rule)?
+            };
+            match decision {
                 Decision::Decided { label, .. } => {
                     states[item] = ItemState::Decided(label);
                     decided_now.push((item, label));
@@ -181,6 +195,7 @@ pub fn replay_in_order(
             for &(worker, vote) in &queues[item][..taken[item]] {
                 let won = vote == label;
                 let m = &mut members[worker];
+                record_confusion(&mut m.confusion, label, vote);
                 m.tasks_done += 1;
                 m.tasks_won += won as u32;
                 m.reputation = reputation_after(m.reputation, won, params.reward_per_win)?;

@@ -8,7 +8,7 @@
 //! of reveals: docs/COST.md), then the best worst dataset, then fewer votes. Sets with
 //! a qualification exam (gold-based weighting) are searched and reported beside them.
 
-use ale_math::consensus::{DecisionRule, WeightRule};
+use ale_math::consensus::{DecisionRule, WeightRule, CONFUSION_CLASSES};
 use anyhow::Result;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -16,6 +16,7 @@ use rand::SeedableRng;
 
 use super::baselines::{dawid_skene, majority};
 use super::online_confusion::{online_confusion, ONLINE_CONFUSION};
+use super::replay::default_params;
 use super::{replay, replay_in_order, Dataset, ReplayOutcome, ReplayParams};
 
 pub const DAWID_SKENE_ITERATIONS: usize = 50;
@@ -54,6 +55,30 @@ pub fn literal_rule() -> ReplayParams {
 /// threshold above 60%, a minimum of 5 votes or a margin below 20%.)
 pub fn grid() -> Vec<ReplayParams> {
     let mut out = Vec::new();
+    // The confusion rule, on datasets of at most CONFUSION_CLASSES labels: its
+    // early-stop setting is the confidence the leading label needs.
+    for min_votes in 2..=4u8 {
+        for votes_per_round in [1u8, 2] {
+            for max_votes in [7u8, 11, 15] {
+                for early_stop_margin_bps in [9_000u16, 9_500, 9_900] {
+                    out.push(ReplayParams {
+                        weight: WeightRule::Confusion,
+                        rule: DecisionRule {
+                            min_votes,
+                            max_votes,
+                            threshold_bps: 5_001,
+                            early_stop_margin_bps,
+                        },
+                        initial_reputation: 10,
+                        reward_per_win: 1,
+                        votes_per_round,
+                        exam_items: 0,
+                        pass_mark_bps: 0,
+                    });
+                }
+            }
+        }
+    }
     for (weight, initial_reputation) in [
         (WeightRule::AccuracyLogOdds, 1),
         (WeightRule::RawReputation, 1),
@@ -216,13 +241,22 @@ pub fn search(datasets: &[Dataset], refs: &[Baselines]) -> Result<Vec<Candidate>
             worst_vote_share,
         });
     }
+    let order = ranking(&candidates);
+    candidates.sort_by(order);
+    Ok(candidates)
+}
+
+/// The template's order over `candidates`: eligible ones first; among them those
+/// within QUALITY_TOLERANCE of the best worst dataset, fewest rounds first; then the
+/// best worst dataset; then fewer votes.
+fn ranking(candidates: &[Candidate]) -> impl Fn(&Candidate, &Candidate) -> std::cmp::Ordering {
     let best = candidates
         .iter()
         .filter(|c| c.eligible())
         .map(|c| c.worst_margin)
         .fold(f64::NEG_INFINITY, f64::max);
-    let near_best = |c: &Candidate| c.eligible() && c.worst_margin >= best - QUALITY_TOLERANCE;
-    candidates.sort_by(|a, b| {
+    move |a, b| {
+        let near_best = |c: &Candidate| c.eligible() && c.worst_margin >= best - QUALITY_TOLERANCE;
         b.eligible()
             .cmp(&a.eligible())
             .then(near_best(b).cmp(&near_best(a)))
@@ -235,8 +269,21 @@ pub fn search(datasets: &[Dataset], refs: &[Baselines]) -> Result<Vec<Candidate>
             })
             .then(b.worst_margin.total_cmp(&a.worst_margin))
             .then(a.worst_vote_share.total_cmp(&b.worst_vote_share))
-    });
-    Ok(candidates)
+    }
+}
+
+/// The template's choice among the candidates `allow` admits (by the same order).
+pub fn choose(
+    candidates: Vec<Candidate>,
+    allow: impl Fn(&ReplayParams) -> bool,
+) -> Option<Candidate> {
+    let mut allowed: Vec<Candidate> = candidates
+        .into_iter()
+        .filter(|c| allow(&c.params))
+        .collect();
+    let order = ranking(&allowed);
+    allowed.sort_by(order);
+    allowed.into_iter().next()
 }
 
 fn describe(p: &ReplayParams) -> String {
@@ -267,13 +314,16 @@ fn describe(p: &ReplayParams) -> String {
 pub fn report(
     datasets: &[Dataset],
     refs: &[Baselines],
-    chosen: &ReplayParams,
     candidates: &[Candidate],
     top: usize,
 ) -> Result<String> {
     let mut out = String::new();
     out.push_str("## Label quality on real crowd data\n\n");
-    out.push_str(&format!("ALE online rule: {}\n\n", describe(chosen)));
+    out.push_str(&format!(
+        "ALE online rule (the template's defaults): label sets of at most {CONFUSION_CLASSES}: {}; larger ones: {}\n\n",
+        describe(&default_params(2)),
+        describe(&default_params(CONFUSION_CLASSES as u8 + 1))
+    ));
     out.push_str(&format!(
         "The online rule is replayed with each item's workers in a random order (the chain's sortition), averaged over {} orders.\n\n",
         SORTITION_SEEDS.len()
@@ -281,7 +331,7 @@ pub fn report(
     out.push_str("| dataset | items | answers | method | accuracy | votes/item | unresolved |\n|---|---:|---:|---|---:|---:|---:|\n");
     for (ds, r) in datasets.iter().zip(refs) {
         let all = ds.answers.len() as f64 / ds.items as f64;
-        let ale = evaluate(ds, chosen)?;
+        let ale = evaluate(ds, &default_params(ds.num_classes))?;
         let rows = [
             ("majority vote, all votes", r.majority, all, 0.0),
             ("Dawid–Skene (EM), all votes", r.dawid_skene, all, 0.0),

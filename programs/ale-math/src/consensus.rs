@@ -25,7 +25,18 @@ pub enum WeightRule {
     AccuracyLogOdds,
     /// The white paper's literal rule: weight = raw reputation.
     RawReputation,
+    /// Online Dawid–Skene for label sets of at most CONFUSION_CLASSES: each member's
+    /// confusion counts against decided labels give every vote a cost per class,
+    /// -ln P(label said | true class); the item's label is the class of least total
+    /// cost, and it is decided once its lead over the next reaches the stop's
+    /// confidence (`decide_by_costs`).
+    Confusion,
 }
+
+/// Label-set size the confusion rule supports: K x K counters per member.
+pub const CONFUSION_CLASSES: usize = 4;
+/// Fixed point of the confusion rule's costs: nats x 2^12 in a u16 (up to 16 nats).
+const COST_SHIFT_FROM_Q16: u32 = 4;
 
 /// What the ledger knows about a member that the weight may use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -35,6 +46,8 @@ pub struct MemberRecord {
     pub tasks_won: u32,
     pub gold_seen: u16,
     pub gold_correct: u16,
+    /// Times the member said label `g` (column) on an item decided `t` (row).
+    pub confusion: [[u16; CONFUSION_CLASSES]; CONFUSION_CLASSES],
 }
 
 impl MemberRecord {
@@ -59,6 +72,9 @@ impl MemberRecord {
 pub fn vote_weight(rule: WeightRule, member: &MemberRecord, num_classes: u8) -> MathResult<u64> {
     match rule {
         WeightRule::RawReputation => Ok(member.reputation),
+        WeightRule::Confusion => Err(MathError::InvalidInput(
+            "the confusion rule weighs a vote per class: vote_costs",
+        )),
         WeightRule::AccuracyLogOdds => {
             if !(2..=MAX_CLASSES as u8).contains(&num_classes) {
                 return Err(MathError::InvalidInput("class count out of range"));
@@ -76,30 +92,180 @@ pub fn vote_weight(rule: WeightRule, member: &MemberRecord, num_classes: u8) -> 
     }
 }
 
+/// The per-class costs of a vote for `said` under the confusion rule, packed as
+/// CONFUSION_CLASSES u16 (class t in bits 16t..16t+16), in Q12 nats:
+/// cost_t = -ln P(said | t), P from the member's row t with half a count of smoothing
+/// per cell and two counts of prior on the diagonal (a member is believed more often
+/// right than not until its record says otherwise).
+pub fn vote_costs(member: &MemberRecord, said: u8, num_classes: u8) -> MathResult<u64> {
+    let k = num_classes as usize;
+    if !(2..=CONFUSION_CLASSES).contains(&k) || said as usize >= k {
+        return Err(MathError::InvalidInput(
+            "confusion rule: class out of range",
+        ));
+    }
+    let mut packed = 0u64;
+    for (t, row) in member.confusion.iter().enumerate().take(k) {
+        let row_total = row[..k]
+            .iter()
+            .try_fold(0u64, |acc, &n| acc.safe_add(n as u64))?;
+        // In half counts: numerator 2 n + 1 (+ 4 on the diagonal), denominator
+        // 2 total + K (+ 4), so the denominator is never below the numerator.
+        let diagonal = if t == said as usize { 4 } else { 0 };
+        let numerator = (row[said as usize] as u64)
+            .safe_mul(2)?
+            .safe_add(1 + diagonal)?;
+        let denominator = row_total.safe_mul(2)?.safe_add(k as u64 + 4)?;
+        let cost_q16 = ln_ratio_q16(denominator, numerator)?.max(0) as u64;
+        let cost = (cost_q16 >> COST_SHIFT_FROM_Q16).min(u16::MAX as u64);
+        packed |= cost << (16 * t);
+    }
+    Ok(packed)
+}
+
+/// Records that a member said `said` on an item decided `decided` (labels of at most
+/// CONFUSION_CLASSES; others are not counted). A full cell halves its row first, so
+/// the row keeps its proportions and recent work weighs more.
+pub fn record_confusion(
+    confusion: &mut [[u16; CONFUSION_CLASSES]; CONFUSION_CLASSES],
+    decided: u8,
+    said: u8,
+) {
+    let (t, g) = (decided as usize, said as usize);
+    if t >= CONFUSION_CLASSES || g >= CONFUSION_CLASSES {
+        return;
+    }
+    let row = &mut confusion[t];
+    if row[g] == u16::MAX {
+        for cell in row.iter_mut() {
+            *cell /= 2;
+        }
+    }
+    row[g] += 1; // below u16::MAX: halved above if it was full
+}
+
+/// ln(confidence / (1 - confidence)) in the costs' fixed point: the lead (in nats) a
+/// label needs over the next for `confidence_bps` of posterior between the two.
+fn confidence_lead(confidence_bps: u16) -> MathResult<u64> {
+    if !(5_001..BPS as u16).contains(&confidence_bps) {
+        return Err(MathError::InvalidInput("confidence must be in (50%, 100%)"));
+    }
+    let lead = ln_ratio_q16(confidence_bps as u64, BPS as u64 - confidence_bps as u64)?;
+    Ok((lead.max(0) as u64) >> COST_SHIFT_FROM_Q16)
+}
+
+/// The confusion rule's decision. `tally.weights[t]` holds the summed costs of class t
+/// (`Tally::add_costs`). Pending below `min_votes`; decided early once the cheapest
+/// class leads the next by the early-stop confidence (`early_stop_margin_bps`, 0
+/// disables); at the vote cap decided if it leads by the threshold's confidence, else
+/// unresolved. The share reported is the decided label's share of the votes.
+pub fn decide_by_costs(
+    tally: &Tally,
+    rule: &DecisionRule,
+    num_classes: u8,
+) -> MathResult<Decision> {
+    let k = num_classes as usize;
+    if !(2..=CONFUSION_CLASSES).contains(&k) {
+        return Err(MathError::InvalidInput(
+            "confusion rule: class count out of range",
+        ));
+    }
+    if tally.votes < rule.min_votes {
+        return Ok(Decision::Pending);
+    }
+    let costs = &tally.weights[..k];
+    let mut leader = 0;
+    for t in 1..k {
+        if costs[t] < costs[leader] {
+            leader = t;
+        }
+    }
+    let next = (0..k)
+        .filter(|&t| t != leader)
+        .map(|t| costs[t])
+        .min()
+        .unwrap_or(u64::MAX);
+    let lead = next.safe_sub(costs[leader])?;
+    let at_cap = tally.votes >= rule.max_votes;
+    let early =
+        rule.early_stop_margin_bps > 0 && lead >= confidence_lead(rule.early_stop_margin_bps)?;
+    let holds = lead > 0 && lead >= confidence_lead(rule.threshold_bps)?;
+    Ok(if holds && (early || at_cap) {
+        Decision::Decided {
+            label: leader as u8,
+            share_bps: (tally.counts[leader] as u128)
+                .safe_mul(BPS)?
+                .safe_div((tally.votes as u128).max(1))? as u16,
+        }
+    } else if at_cap {
+        Decision::Unresolved
+    } else {
+        Decision::Pending
+    })
+}
+
 /// The community template's defaults, chosen by the quality simulator's search over
 /// the shared crowd datasets (`ale quality`; docs/QUALITY.md has the search and its
 /// results).
 pub mod defaults {
-    use super::{DecisionRule, WeightRule};
+    use super::{DecisionRule, WeightRule, CONFUSION_CLASSES};
 
-    // The search's choice on both datasets at once, replayed in random sortition
-    // orders: within a point of the best worst dataset (15.3 points below Dawid–Skene
-    // on all votes, with at most half the votes) in the fewest rounds. Raw reputation
-    // starting at 10 (early wins move weights gently), an early stop at a 40% lead.
-    pub const WEIGHT_RULE: WeightRule = WeightRule::RawReputation;
-    pub const INITIAL_REPUTATION: u64 = 10;
-    pub const REWARD_PER_WIN: u64 = 1;
+    /// The consensus parameters a community template starts from.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Template {
+        pub weight_rule: WeightRule,
+        pub initial_reputation: u64,
+        pub reward_per_win: u64,
+        /// Votes an open item gains per round after the first.
+        pub votes_per_round: u8,
+        pub rule: DecisionRule,
+    }
+
+    /// Label sets of at most CONFUSION_CLASSES. The search's choice on both datasets at
+    /// once, replayed in random sortition orders: within a point of the best worst
+    /// dataset (14.6 points below Dawid–Skene on all votes, with at most half the
+    /// votes) in the fewest rounds. The confusion rule, stopping at 95% confidence.
+    pub const FEW_CLASSES: Template = Template {
+        weight_rule: WeightRule::Confusion,
+        initial_reputation: 10,
+        reward_per_win: 1,
+        votes_per_round: 2,
+        rule: DecisionRule {
+            min_votes: 3,
+            max_votes: 11,
+            threshold_bps: 5_001,
+            early_stop_margin_bps: 9_500,
+        },
+    };
+
+    /// Larger label sets, where the confusion rule does not apply: the search's choice
+    /// among the other rules. Raw reputation starting at 10 (early wins move weights
+    /// gently), an early stop at a 40% lead.
+    pub const MANY_CLASSES: Template = Template {
+        weight_rule: WeightRule::RawReputation,
+        initial_reputation: 10,
+        reward_per_win: 1,
+        votes_per_round: 2,
+        rule: DecisionRule {
+            min_votes: 3,
+            max_votes: 15,
+            threshold_bps: 5_001,
+            early_stop_margin_bps: 4_000,
+        },
+    };
+
+    /// The template for a label set of `num_classes`.
+    pub const fn for_classes(num_classes: u8) -> Template {
+        if num_classes as usize <= CONFUSION_CLASSES {
+            FEW_CLASSES
+        } else {
+            MANY_CLASSES
+        }
+    }
+
     /// An open community: no qualification exam.
     pub const EXAM_ITEMS: u8 = 0;
     pub const PASS_MARK_BPS: u16 = 0;
-    /// Votes an open item gains per round after the first.
-    pub const VOTES_PER_ROUND: u8 = 2;
-    pub const DECISION_RULE: DecisionRule = DecisionRule {
-        min_votes: 3,
-        max_votes: 15,
-        threshold_bps: 5_001,
-        early_stop_margin_bps: 4_000,
-    };
 }
 
 /// A community's decision parameters.
@@ -130,6 +296,22 @@ impl Tally {
         }
         self.weights[i] = self.weights[i].safe_add(weight)?;
         self.counts[i] = self.counts[i].safe_add(1)?;
+        self.votes = self.votes.safe_add(1)?;
+        Ok(())
+    }
+
+    /// Adds a confusion-rule vote: its per-class costs (`vote_costs`) to every class.
+    pub fn add_costs(&mut self, said: u8, packed: u64, num_classes: u8) -> MathResult<()> {
+        let k = num_classes as usize;
+        if !(2..=CONFUSION_CLASSES).contains(&k) || said as usize >= k {
+            return Err(MathError::InvalidInput(
+                "confusion rule: class out of range",
+            ));
+        }
+        for (t, weight) in self.weights.iter_mut().enumerate().take(k) {
+            *weight = weight.safe_add((packed >> (16 * t)) & 0xFFFF)?;
+        }
+        self.counts[said as usize] = self.counts[said as usize].safe_add(1)?;
         self.votes = self.votes.safe_add(1)?;
         Ok(())
     }
@@ -290,6 +472,100 @@ mod tests {
             decide(&tally(&[(0, 1), (0, 1), (1, 1), (1, 1)]), &rule).unwrap(),
             Decision::Unresolved
         );
+    }
+
+    #[test]
+    fn confusion_costs_follow_the_record() {
+        // A member who says 1 on items decided 0 as often as on items decided 1 tells
+        // nothing by saying 1; one who is always right tells a lot.
+        let mut biased = MemberRecord::default();
+        let mut right = MemberRecord::default();
+        for _ in 0..20 {
+            record_confusion(&mut biased.confusion, 0, 1);
+            record_confusion(&mut biased.confusion, 1, 1);
+            record_confusion(&mut right.confusion, 0, 0);
+            record_confusion(&mut right.confusion, 1, 1);
+        }
+        let cost = |m: &MemberRecord, said, t: usize| {
+            (vote_costs(m, said, 2).unwrap() >> (16 * t)) & 0xFFFF
+        };
+        let lead = |m: &MemberRecord| cost(m, 1, 0) as i64 - cost(m, 1, 1) as i64;
+        // Under 0.15 nats: the diagonal prior's trace only.
+        assert!(
+            lead(&biased).abs() < 614,
+            "a biased 'yes' is little evidence"
+        );
+        assert!(
+            lead(&right) > 2 * 4096,
+            "a reliable 'yes' is strong evidence"
+        );
+        // A new member is believed more often right than not.
+        assert!(lead(&MemberRecord::default()) > 0);
+        assert!(vote_costs(&right, 4, 4).is_err());
+        assert!(vote_costs(&right, 0, 5).is_err());
+    }
+
+    #[test]
+    fn confusion_decisions_need_the_confidence() {
+        let rule = DecisionRule {
+            min_votes: 2,
+            max_votes: 4,
+            threshold_bps: 5_001,
+            early_stop_margin_bps: 9_500,
+        };
+        let mut right = MemberRecord::default();
+        for _ in 0..30 {
+            record_confusion(&mut right.confusion, 1, 1);
+            record_confusion(&mut right.confusion, 0, 0);
+        }
+        let new = MemberRecord::default();
+        let mut tally = Tally::default();
+        tally
+            .add_costs(1, vote_costs(&new, 1, 2).unwrap(), 2)
+            .unwrap();
+        assert_eq!(
+            decide_by_costs(&tally, &rule, 2).unwrap(),
+            Decision::Pending
+        );
+        // Two newcomers disagree: a tie, more votes needed.
+        tally
+            .add_costs(0, vote_costs(&new, 0, 2).unwrap(), 2)
+            .unwrap();
+        assert_eq!(
+            decide_by_costs(&tally, &rule, 2).unwrap(),
+            Decision::Pending
+        );
+        // A member right 30 times in 30 breaks it past 95% confidence.
+        tally
+            .add_costs(1, vote_costs(&right, 1, 2).unwrap(), 2)
+            .unwrap();
+        assert_eq!(
+            decide_by_costs(&tally, &rule, 2).unwrap(),
+            Decision::Decided {
+                label: 1,
+                share_bps: 6_666
+            }
+        );
+        // A tie at the cap is unresolved.
+        let mut tie = Tally::default();
+        for said in [0, 1, 0, 1] {
+            tie.add_costs(said, vote_costs(&new, said, 2).unwrap(), 2)
+                .unwrap();
+        }
+        assert_eq!(
+            decide_by_costs(&tie, &rule, 2).unwrap(),
+            Decision::Unresolved
+        );
+    }
+
+    #[test]
+    fn a_full_confusion_cell_halves_its_row() {
+        let mut m = MemberRecord::default();
+        m.confusion[1] = [100, u16::MAX, 0, 0];
+        record_confusion(&mut m.confusion, 1, 1);
+        assert_eq!(m.confusion[1], [50, u16::MAX / 2 + 1, 0, 0]);
+        record_confusion(&mut m.confusion, 7, 1); // outside the table: not counted
+        assert_eq!(m.confusion[1], [50, u16::MAX / 2 + 1, 0, 0]);
     }
 
     #[test]

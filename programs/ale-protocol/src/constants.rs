@@ -8,13 +8,15 @@ pub const MAX_CLASSES: u8 = 16;
 /// balance per slot, so the entry stays fixed-size (ALE, two stablecoins, one more).
 pub const MINT_SLOTS: usize = 4;
 
-/// Ledger entries added by one growth step: 64 x 160 bytes = 10,240 bytes, exactly the
-/// most one instruction may grow an account by.
-pub const LEDGER_GROWTH_ENTRIES: u32 = 64;
-/// Entries of a new ledger: 32 x 160 + header stays far inside one `init` by CPI.
+/// Bytes of one ledger entry (state::LedgerEntry, checked there).
+pub const LEDGER_ENTRY_BYTES: u32 = 192;
+/// Ledger entries added by one growth step: 53 x 192 bytes = 10,176 bytes, inside the
+/// 10,240 bytes one instruction may grow an account by.
+pub const LEDGER_GROWTH_ENTRIES: u32 = 53;
+/// Entries of a new ledger: 32 x 192 + header = 6,208 bytes, inside one `init` by CPI.
 pub const LEDGER_INITIAL_ENTRIES: u32 = 32;
 /// The most entries one ledger account holds: its 10 MiB size limit.
-pub const LEDGER_MAX_ENTRIES: u32 = ((10 * 1024 * 1024) - 64) / 160;
+pub const LEDGER_MAX_ENTRIES: u32 = ((10 * 1024 * 1024) - 64) / LEDGER_ENTRY_BYTES;
 
 /// Onboarding qualification: at most 32 gold items (one byte per answer).
 pub const MAX_QUALIFICATION_ITEMS: u8 = 32;

@@ -26,6 +26,21 @@ pub enum WeightRule {
     AccuracyLogOdds,
     /// The white paper's literal rule: weight = raw reputation.
     RawReputation,
+    /// Online Dawid–Skene from each member's confusion counts (label sets of at most
+    /// 4); `early_stop_margin_bps` is then the confidence that stops early.
+    Confusion,
+}
+
+impl WeightRule {
+    /// ale-math's rule.
+    pub fn math(self) -> ale_math::consensus::WeightRule {
+        use ale_math::consensus::WeightRule as Math;
+        match self {
+            WeightRule::AccuracyLogOdds => Math::AccuracyLogOdds,
+            WeightRule::RawReputation => Math::RawReputation,
+            WeightRule::Confusion => Math::Confusion,
+        }
+    }
 }
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]

@@ -1,9 +1,10 @@
 use ale_math::checked::CheckedMath;
+use ale_math::consensus::CONFUSION_CLASSES;
 use anchor_lang::prelude::*;
 use static_assertions::const_assert_eq;
 use std::mem::size_of;
 
-use crate::constants::MINT_SLOTS;
+use crate::constants::{LEDGER_ENTRY_BYTES, MINT_SLOTS};
 use crate::error::{OrMathOverflow, ProtocolError};
 
 /// Ledger entry flag: the member lets keepers push its pay to its own token accounts.
@@ -43,9 +44,12 @@ pub struct LedgerEntry {
     pub reward_window_start: i64,
     /// ALE vote deposits returned or won, claimable without conditions.
     pub deposit_claimable: u64,
+    /// Times the member said label g (column) on an item decided t (row), for the
+    /// confusion weight rule (label sets of at most 4).
+    pub confusion: [[u16; CONFUSION_CLASSES]; CONFUSION_CLASSES],
     pub reserved: [u8; 8],
 }
-const_assert_eq!(size_of::<LedgerEntry>(), 160);
+const_assert_eq!(size_of::<LedgerEntry>(), LEDGER_ENTRY_BYTES as usize);
 const_assert_eq!(size_of::<LedgerEntry>() % 8, 0);
 
 /// Header of a community's reputation ledger; `capacity` entries follow it.

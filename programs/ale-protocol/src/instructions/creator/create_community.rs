@@ -1,4 +1,5 @@
 use ale_math::checked::CheckedMath;
+use ale_math::consensus::CONFUSION_CLASSES;
 use ale_staking::program::AleStaking;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
@@ -11,7 +12,7 @@ use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::CommunityCreated;
 use crate::seeds;
 use crate::state::{
-    Community, ConsensusParams, JoinRule, Ledger, ProtocolConfig, QualificationRound,
+    Community, ConsensusParams, JoinRule, Ledger, ProtocolConfig, QualificationRound, WeightRule,
     MAX_VOTES_PER_ITEM,
 };
 
@@ -131,6 +132,16 @@ impl CreateCommunity<'_> {
                 && c.votes_per_round >= 1
                 && (5_001..=10_000).contains(&c.threshold_bps)
                 && c.early_stop_margin_bps <= 10_000,
+            ProtocolError::InvalidConsensusRule
+        );
+        // The confusion rule keeps 4 x 4 counts per member, and reads its thresholds
+        // as confidences strictly between 50% and 100%.
+        require!(
+            c.weight_rule != WeightRule::Confusion
+                || (params.num_classes as usize <= CONFUSION_CLASSES
+                    && c.threshold_bps < 10_000
+                    && (c.early_stop_margin_bps == 0
+                        || (5_001..10_000).contains(&c.early_stop_margin_bps))),
             ProtocolError::InvalidConsensusRule
         );
         let windows = MIN_WINDOW_SECONDS..=MAX_WINDOW_SECONDS;

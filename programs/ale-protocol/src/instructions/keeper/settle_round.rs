@@ -1,5 +1,7 @@
 use ale_math::checked::CheckedMath;
-use ale_math::consensus::{decide, reputation_after, Decision, DecisionRule, Tally};
+use ale_math::consensus::{
+    decide, decide_by_costs, record_confusion, reputation_after, Decision, DecisionRule, Tally,
+};
 use ale_math::gamification::{badges_earned, streak_after};
 use ale_math::split::pro_rata_share;
 use ale_staking::program::AleStaking;
@@ -14,7 +16,8 @@ use crate::events::RoundSettled;
 use crate::seeds;
 use crate::state::{
     item_states_mut, ledger_entries_mut, recent_slot_hash, round_seed, Community, Ledger,
-    LedgerEntry, ProtocolConfig, VoteSlot, ITEM_DECIDED, ITEM_UNRESOLVED, MAX_VOTES_PER_ITEM,
+    LedgerEntry, ProtocolConfig, VoteSlot, WeightRule, ITEM_DECIDED, ITEM_UNRESOLVED,
+    MAX_VOTES_PER_ITEM,
 };
 
 /// Permissionless once a round's reveal window has closed (or, after its commit window,
@@ -151,6 +154,8 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         threshold_bps: consensus.threshold_bps,
         early_stop_margin_bps: consensus.early_stop_margin_bps,
     };
+    let by_costs = consensus.weight_rule == WeightRule::Confusion;
+    let num_classes = ctx.accounts.community.num_classes;
     let pay = batch.worker_pay_per_item();
     let slot = batch.mint_slot as usize;
     let limit = cursor.saturating_add(max_items).min(batch.item_count);
@@ -177,9 +182,19 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                 }
                 let mut tally = Tally::default();
                 for v in &item.votes[..item.vote_count as usize] {
-                    tally.add(v.label, v.weight).or_overflow()?;
+                    if by_costs {
+                        tally
+                            .add_costs(v.label, v.weight, num_classes)
+                            .or_overflow()?;
+                    } else {
+                        tally.add(v.label, v.weight).or_overflow()?;
+                    }
                 }
-                let decision = decide(&tally, &rule).or_overflow()?;
+                let decision = if by_costs {
+                    decide_by_costs(&tally, &rule, num_classes).or_overflow()?
+                } else {
+                    decide(&tally, &rule).or_overflow()?
+                };
                 if let Decision::Decided { .. } = decision {
                     let with_item = votes_credited
                         .safe_add(item.vote_count as u32)
@@ -227,6 +242,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                             .get_mut(v.member as usize)
                             .ok_or(ProtocolError::InvariantViolated)?;
                         let won = v.label == label;
+                        record_confusion(&mut entry.confusion, label, v.label);
                         entry.tasks_done = entry.tasks_done.saturating_add(1);
                         if won {
                             // Bucket-B rewards so far were earned on the old reputation.

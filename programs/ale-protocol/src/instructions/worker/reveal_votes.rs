@@ -1,5 +1,7 @@
 use ale_math::checked::CheckedMath;
-use ale_math::consensus::{vote_weight, MemberRecord, WeightRule as MathWeightRule};
+use ale_math::consensus::{
+    vote_costs, vote_weight, MemberRecord, WeightRule as MathWeightRule, CONFUSION_CLASSES,
+};
 use anchor_lang::prelude::*;
 use solana_sha256_hasher::hashv;
 
@@ -8,7 +10,7 @@ use crate::events::VotesRevealed;
 use crate::seeds;
 use crate::state::{
     item_states_mut, ledger_entries, Batch, Community, ItemTable, Ledger, Ticket, VoteSlot,
-    WeightRule, MAX_VOTES_PER_ITEM, SKIP_LABEL,
+    MAX_VOTES_PER_ITEM, SKIP_LABEL,
 };
 
 /// Reveals a ticket's labels and salt in the round's reveal window. Each label is
@@ -87,14 +89,20 @@ pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) 
             tasks_won: entry.tasks_won,
             gold_seen: entry.gold_seen,
             gold_correct: entry.gold_correct,
+            confusion: entry.confusion,
         }
     };
     let community = &ctx.accounts.community;
-    let rule = match community.consensus.weight_rule {
-        WeightRule::AccuracyLogOdds => MathWeightRule::AccuracyLogOdds,
-        WeightRule::RawReputation => MathWeightRule::RawReputation,
+    let rule = community.consensus.weight_rule.math();
+    // The vote's weight now: one number per vote, or under the confusion rule the
+    // vote's per-class costs, which depend on the label said (one per label, cached).
+    let confusion = rule == MathWeightRule::Confusion;
+    let flat = if confusion {
+        0
+    } else {
+        vote_weight(rule, &record, community.num_classes).or_overflow()?
     };
-    let weight = vote_weight(rule, &record, community.num_classes).or_overflow()?;
+    let mut costs: [Option<u64>; CONFUSION_CLASSES] = [None; CONFUSION_CLASSES];
 
     let info = ctx.accounts.item_table.to_account_info();
     let mut data = info.try_borrow_mut_data()?;
@@ -112,6 +120,19 @@ pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) 
         {
             continue;
         }
+        let weight = if confusion {
+            let cached = costs
+                .get_mut(label as usize)
+                .ok_or(ProtocolError::WrongLabel)?;
+            match cached {
+                Some(c) => *c,
+                None => {
+                    *cached.insert(vote_costs(&record, label, community.num_classes).or_overflow()?)
+                }
+            }
+        } else {
+            flat
+        };
         item.votes[item.vote_count as usize] = VoteSlot {
             weight,
             member,
