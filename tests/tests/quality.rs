@@ -68,7 +68,7 @@ fn template_defaults_are_the_searchs_best() {
     );
     assert!(best.worst_vote_share <= 0.5);
     // Larger label sets get the choice among the rules that apply to them.
-    let many = choose(candidates, |p| p.weight != WeightRule::Confusion).unwrap();
+    let many = choose(&candidates, |p| p.weight != WeightRule::Confusion).unwrap();
     assert_eq!(
         many.params,
         default_params(CONFUSION_CLASSES as u8 + 1),

@@ -241,49 +241,46 @@ pub fn search(datasets: &[Dataset], refs: &[Baselines]) -> Result<Vec<Candidate>
             worst_vote_share,
         });
     }
-    let order = ranking(&candidates);
-    candidates.sort_by(order);
+    let best = best_margin(candidates.iter());
+    candidates.sort_by(|a, b| ranking(best, a, b));
     Ok(candidates)
 }
 
-/// The template's order over `candidates`: eligible ones first; among them those
-/// within QUALITY_TOLERANCE of the best worst dataset, fewest rounds first; then the
-/// best worst dataset; then fewer votes.
-fn ranking(candidates: &[Candidate]) -> impl Fn(&Candidate, &Candidate) -> std::cmp::Ordering {
-    let best = candidates
-        .iter()
+/// The best worst-dataset margin among the eligible candidates.
+fn best_margin<'a>(candidates: impl Iterator<Item = &'a Candidate>) -> f64 {
+    candidates
         .filter(|c| c.eligible())
         .map(|c| c.worst_margin)
-        .fold(f64::NEG_INFINITY, f64::max);
-    move |a, b| {
-        let near_best = |c: &Candidate| c.eligible() && c.worst_margin >= best - QUALITY_TOLERANCE;
-        b.eligible()
-            .cmp(&a.eligible())
-            .then(near_best(b).cmp(&near_best(a)))
-            .then_with(|| {
-                if near_best(a) {
-                    max_rounds(&a.params).cmp(&max_rounds(&b.params))
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .then(b.worst_margin.total_cmp(&a.worst_margin))
-            .then(a.worst_vote_share.total_cmp(&b.worst_vote_share))
-    }
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// The template's order: eligible candidates first; among them those within
+/// QUALITY_TOLERANCE of the `best` worst dataset, fewest rounds first; then the best
+/// worst dataset; then fewer votes.
+fn ranking(best: f64, a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    let near_best = |c: &Candidate| c.eligible() && c.worst_margin >= best - QUALITY_TOLERANCE;
+    b.eligible()
+        .cmp(&a.eligible())
+        .then(near_best(b).cmp(&near_best(a)))
+        .then_with(|| {
+            if near_best(a) {
+                max_rounds(&a.params).cmp(&max_rounds(&b.params))
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .then(b.worst_margin.total_cmp(&a.worst_margin))
+        .then(a.worst_vote_share.total_cmp(&b.worst_vote_share))
 }
 
 /// The template's choice among the candidates `allow` admits (by the same order).
 pub fn choose(
-    candidates: Vec<Candidate>,
+    candidates: &[Candidate],
     allow: impl Fn(&ReplayParams) -> bool,
-) -> Option<Candidate> {
-    let mut allowed: Vec<Candidate> = candidates
-        .into_iter()
-        .filter(|c| allow(&c.params))
-        .collect();
-    let order = ranking(&allowed);
-    allowed.sort_by(order);
-    allowed.into_iter().next()
+) -> Option<&Candidate> {
+    let allowed: Vec<&Candidate> = candidates.iter().filter(|c| allow(&c.params)).collect();
+    let best = best_margin(allowed.iter().copied());
+    allowed.into_iter().min_by(|a, b| ranking(best, a, b))
 }
 
 fn describe(p: &ReplayParams) -> String {
@@ -377,12 +374,13 @@ pub fn report(
     out.push_str("Goal: at or above Dawid–Skene on all votes with at most half the votes.\n\n");
     out.push_str("### Best parameter sets of the search (the chosen one first)\n\n");
     out.push_str("| parameters | worst accuracy − DS | most votes used | accuracy per dataset | exam answers per dataset |\n|---|---:|---:|---|---|\n");
-    // The best few overall, then the best of each weight rule and of the exam sets.
+    // The best few overall, then the template's choice for larger label sets (no
+    // confusion rule), the best accuracy-weight set and the best exam set.
     let mut shown: Vec<&Candidate> = candidates.iter().take(top).collect();
     let best_of = |pick: &dyn Fn(&Candidate) -> bool| candidates.iter().find(|c| pick(c));
     let extra = [
+        choose(candidates, |p| p.weight != WeightRule::Confusion),
         best_of(&|c| c.params.weight == WeightRule::AccuracyLogOdds && c.eligible()),
-        best_of(&|c| c.params.weight == WeightRule::RawReputation && c.eligible()),
         best_of(&|c| c.params.exam_items > 0 && c.worst_vote_share <= 0.5),
     ];
     for best in extra.into_iter().flatten() {
