@@ -1,10 +1,11 @@
-//! A reference for a future weight rule, not the chain's: online Dawid–Skene. Each
-//! member's full confusion matrix is learned from the labels decided so far (counts of
-//! "decided t, said g", with a diagonal prior), and an item is decided once the
-//! posterior of its leading label reaches a confidence, in the same rounds and random
-//! sortition orders as the protocol's replay. It needs K x K counters per member and a
-//! logarithm per vote and class at settlement, which the ledger and the compute budget
-//! do not carry today (docs/QUALITY.md, "Next steps").
+//! A client-side reference for the confusion rule: online Dawid–Skene that re-weighs
+//! every vote of an open item with the latest counts. Each member's full confusion
+//! matrix is learned from the labels decided so far (counts of "decided t, said g",
+//! with a diagonal prior), and an item is decided once the posterior of its leading
+//! label reaches a confidence, in the same rounds and random sortition orders as the
+//! protocol's replay. The chain's confusion rule fixes a vote's weight when it is
+//! revealed (re-weighing would cost a logarithm per vote and class at settlement);
+//! this shows what re-weighing would add (docs/QUALITY.md).
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;

@@ -160,8 +160,9 @@ pub struct Baselines {
     /// the best offline method makes of the vote budget the goal allows.
     pub dawid_skene_half: f64,
     pub literal: ReplayOutcome,
-    /// Online Dawid–Skene (a reference for a future weight rule, not the chain's), in
-    /// the same rounds and sortition orders: (accuracy, votes per item).
+    /// Online Dawid–Skene re-weighing every vote with the latest counts (a client-side
+    /// reference for the confusion rule), in the same rounds and sortition orders:
+    /// (accuracy, votes per item).
     pub online_confusion: (f64, f64),
 }
 
@@ -345,7 +346,7 @@ pub fn report(
                 r.literal.unresolved as f64,
             ),
             (
-                "online Dawid–Skene (reference for a future weight rule)",
+                "online Dawid–Skene re-weighing every vote (client-side reference)",
                 r.online_confusion.0,
                 r.online_confusion.1,
                 0.0,
