@@ -256,6 +256,7 @@ pub async fn assignment<T: Transport>(
 
 /// Takes the ticket of `assignment` with the commitment to `labels` (one per item, for
 /// a prefix of its items) in one transaction; the ballot is on disk before it is sent.
+/// Returns how many items the ticket holds.
 pub async fn take_sealed<T: Transport>(
     t: &mut T,
     store: &mut BallotStore,
@@ -263,7 +264,7 @@ pub async fn take_sealed<T: Transport>(
     batch_address: Pubkey,
     assignment: &Assignment,
     labels: Vec<u8>,
-) -> Result<()> {
+) -> Result<usize> {
     if labels.is_empty() || labels.len() > assignment.items.len() {
         bail!(
             "{} labels for an assignment of {} items",
@@ -273,27 +274,27 @@ pub async fn take_sealed<T: Transport>(
     }
     let member = wallet.pubkey();
     let round = assignment.round;
-    let items = assignment.items[..labels.len()].to_vec();
     let ticket = pda::ticket(&batch_address, &member, round);
     let salt: [u8; 32] = rand::random();
+    let sealed = SealedBallot {
+        items: assignment.items[..labels.len()].to_vec(),
+        commitment: ix::vote_commitment(&labels, &salt, &member, &ticket),
+    };
+    let take = ix::take_ticket_sealed(member, batch_address, &assignment.batch, round, sealed);
+    let n = labels.len();
     store.put(Ballot {
         batch: batch_address.to_string(),
         round,
         ticket: ticket.to_string(),
-        items: items.clone(),
-        labels: labels.clone(),
+        items: assignment.items[..n].to_vec(),
+        labels,
         salt: salt.iter().map(|b| format!("{b:02x}")).collect(),
     })?;
-    let sealed = SealedBallot {
-        items,
-        commitment: ix::vote_commitment(&labels, &salt, &member, &ticket),
-    };
-    let take = ix::take_ticket_sealed(member, batch_address, &assignment.batch, round, sealed);
     if let Err(e) = t.send_transaction(&[take], &[wallet]).await {
         store.forget(&ticket.to_string())?;
         return Err(e.into());
     }
-    Ok(())
+    Ok(n)
 }
 
 /// Takes and commits a ticket in the batch's current round in one transaction: computes
@@ -342,8 +343,8 @@ pub async fn take_and_commit<T: Transport>(
         };
         labels.truncate(last + 1);
         match take_sealed(t, store, wallet, batch_address, &assignment, labels).await {
-            Ok(()) => {
-                let items = assignment.items[..=last].to_vec();
+            Ok(n) => {
+                let items = assignment.items[..n].to_vec();
                 return Ok(Some((assignment.round, items)));
             }
             Err(e)

@@ -571,8 +571,7 @@ async fn actor(
                 bail!("this round's seed is not drawn yet: take a ticket without --labels, then commit");
             };
             let mut store = BallotStore::open(&ballots_path(wallet))?;
-            let n = labels.len().min(a.items.len());
-            worker::take_sealed(cluster, &mut store, wallet, batch, &a, labels).await?;
+            let n = worker::take_sealed(cluster, &mut store, wallet, batch, &a, labels).await?;
             let items = &a.items[..n];
             output(
                 json,
