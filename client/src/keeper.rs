@@ -361,6 +361,7 @@ impl Keeper {
         due: &[DueReveal],
     ) -> Result<Vec<String>, ClientError> {
         let now = t.unix_timestamp().await?;
+        let config: ProtocolConfig = t.read(pda::protocol_config()).await?;
         let mut report = PassReport::default();
         let mut instructions = Vec::new();
         let mut tickets: Vec<Option<&str>> = Vec::new();
@@ -377,15 +378,18 @@ impl Keeper {
                 instructions.push(d.instruction.clone());
                 tickets.push(Some(&d.ticket));
             }
+            // The batch as it will stand once these reveals land: settleable then?
             let of_round = mine
                 .iter()
                 .filter(|d| d.round == batch.settled_rounds)
-                .count() as u64;
-            let completes = batch.round_revealed as u64 + of_round == batch.round_committed as u64
-                && now >= batch.commit_end(batch.settled_rounds).map_err(anchor_err)?
-                && !batch.is_finished();
+                .count() as u32;
+            let mut revealed = batch.clone();
+            revealed.round_revealed = revealed.round_revealed.saturating_add(of_round);
+            let completes = !batch.is_finished()
+                && revealed
+                    .settleable(batch.settled_rounds, now)
+                    .map_err(anchor_err)?;
             if completes {
-                let config: ProtocolConfig = t.read(pda::protocol_config()).await?;
                 let community: Community = t.read(batch.community).await?;
                 let (treasury, creator) = self
                     .fee_accounts(t, config.treasury, community.creator, &batch, &mut report)
