@@ -5,6 +5,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
 use serde::Deserialize;
 
 /// One answer, with items and workers renumbered densely in order of first appearance.
@@ -101,6 +104,29 @@ impl Dataset {
             truth,
             question_ids,
         })
+    }
+
+    /// Each item's (worker, label) answers that `keep` admits (by index into
+    /// `answers`), in arrival order, or with a seed in a random order drawn from it
+    /// (the chain's sortition: which workers an item meets is random).
+    pub fn item_queues(
+        &self,
+        keep: impl Fn(usize) -> bool,
+        seed: Option<u64>,
+    ) -> Vec<Vec<(usize, u8)>> {
+        let mut queues: Vec<Vec<(usize, u8)>> = vec![Vec::new(); self.items];
+        for (i, a) in self.answers.iter().enumerate() {
+            if keep(i) {
+                queues[a.item].push((a.worker, a.label));
+            }
+        }
+        if let Some(seed) = seed {
+            let mut rng = StdRng::seed_from_u64(seed);
+            for queue in &mut queues {
+                queue.shuffle(&mut rng);
+            }
+        }
+        queues
     }
 
     /// Share of items with truth whose label matches it, in [0, 1].

@@ -7,10 +7,6 @@
 //! revealed (re-weighing would cost a logarithm per vote and class at settlement);
 //! this shows what re-weighing would add (docs/QUALITY.md).
 
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
-
 use super::Dataset;
 
 #[derive(Clone, Copy, Debug)]
@@ -43,14 +39,7 @@ pub fn online_confusion(
     seed: u64,
 ) -> (Vec<Option<u8>>, usize) {
     let k = ds.num_classes as usize;
-    let mut queues: Vec<Vec<(usize, u8)>> = vec![Vec::new(); ds.items];
-    for a in &ds.answers {
-        queues[a.item].push((a.worker, a.label));
-    }
-    let mut rng = StdRng::seed_from_u64(seed);
-    for queue in &mut queues {
-        queue.shuffle(&mut rng);
-    }
+    let queues = ds.item_queues(|_| true, Some(seed));
     // counts[worker][decided][said]
     let mut counts = vec![vec![vec![0f64; k]; k]; ds.workers];
     let mut taken = vec![0usize; ds.items];

@@ -8,9 +8,6 @@ use ale_math::consensus::{
     Decision, DecisionRule, MemberRecord, Tally, WeightRule,
 };
 use anyhow::Result;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
 
 use super::Dataset;
 
@@ -112,18 +109,10 @@ pub fn replay_in_order(
                     && correct as u64 * 10_000 >= params.pass_mark_bps as u64 * seen as u64)
         })
         .collect();
-    let mut queues: Vec<Vec<(usize, u8)>> = vec![Vec::new(); ds.items];
-    for (a, exam_answer) in ds.answers.iter().zip(&is_exam_answer) {
-        if admitted[a.worker] && !exam_answer {
-            queues[a.item].push((a.worker, a.label));
-        }
-    }
-    if let Some(seed) = seed {
-        let mut rng = StdRng::seed_from_u64(seed);
-        for queue in &mut queues {
-            queue.shuffle(&mut rng);
-        }
-    }
+    let queues = ds.item_queues(
+        |i| admitted[ds.answers[i].worker] && !is_exam_answer[i],
+        seed,
+    );
     let members: Vec<MemberRecord> = exam
         .iter()
         .map(|&(gold_seen, gold_correct)| MemberRecord {
