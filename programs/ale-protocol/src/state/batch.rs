@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::error::ProtocolError;
+use crate::state::round_seed;
 
 /// A funded labelling job: N items of one community, paid in one SPL mint from an
 /// escrow vault owned by this account.
@@ -79,9 +80,22 @@ impl Batch {
                 && self.round_revealed == self.round_committed))
     }
 
-    /// The sortition seed of `round`, if its first take has drawn it.
+    /// The sortition seed of `round`, if it has been drawn.
     pub fn seed_of(&self, round: u32) -> Option<[u8; 32]> {
         (round.checked_add(1) == Some(self.round_seed_for)).then_some(self.round_seed)
+    }
+
+    /// Draws `round`'s sortition seed from the most recent slot hash; `address` is this
+    /// batch's.
+    pub fn draw_seed(
+        &mut self,
+        address: &Pubkey,
+        round: u32,
+        recent_slot_hash: &[u8; 32],
+    ) -> Result<[u8; 32]> {
+        self.round_seed = round_seed(recent_slot_hash, address, round);
+        self.round_seed_for = round.checked_add(1).ok_or(ProtocolError::MathOverflow)?;
+        Ok(self.round_seed)
     }
 
     fn round_seconds(&self) -> i64 {

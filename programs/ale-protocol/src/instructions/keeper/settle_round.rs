@@ -15,9 +15,8 @@ use crate::escrow::*;
 use crate::events::RoundSettled;
 use crate::seeds;
 use crate::state::{
-    item_states_mut, ledger_entries_mut, recent_slot_hash, round_seed, Community, Ledger,
-    LedgerEntry, ProtocolConfig, VoteSlot, WeightRule, ITEM_DECIDED, ITEM_UNRESOLVED,
-    MAX_VOTES_PER_ITEM,
+    item_states_mut, ledger_entries_mut, recent_slot_hash, Community, Ledger, LedgerEntry,
+    ProtocolConfig, VoteSlot, WeightRule, ITEM_DECIDED, ITEM_UNRESOLVED, MAX_VOTES_PER_ITEM,
 };
 
 /// Permissionless once a round's reveal window has closed (or, after its commit window,
@@ -352,8 +351,8 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         // The next round's seed, known from now on: its workers compute their
         // assignments and take and commit in one transaction.
         let recent_hash = recent_slot_hash(&ctx.accounts.slot_hashes.to_account_info())?;
-        batch.round_seed = round_seed(&recent_hash, &batch.key(), next);
-        batch.round_seed_for = next.safe_add(1).or_overflow()?;
+        let address = batch.key();
+        batch.draw_seed(&address, next, &recent_hash)?;
     } else {
         batch.settle_cursor = end;
     }

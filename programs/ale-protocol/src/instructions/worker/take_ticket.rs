@@ -8,8 +8,8 @@ use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::{TicketTaken, VotesCommitted};
 use crate::seeds;
 use crate::state::{
-    assigned_items, item_states_mut, ledger_entries_mut, probe_start, recent_slot_hash, round_seed,
-    Batch, Community, ItemTable, Ledger, Membership, Phase, Ticket, ITEM_STARTED,
+    assigned_items, item_states_mut, ledger_entries_mut, probe_start, recent_slot_hash, Batch,
+    Community, ItemTable, Ledger, Membership, Phase, Ticket, ITEM_STARTED,
 };
 
 /// A member takes its ticket for the current round of a batch: a sortition seeded by
@@ -185,11 +185,9 @@ pub fn take_ticket(
         Some(seed) => seed,
         None => {
             let recent_hash = recent_slot_hash(&ctx.accounts.slot_hashes.to_account_info())?;
-            let seed = round_seed(&recent_hash, &batch_key, round);
-            let batch = &mut ctx.accounts.batch;
-            batch.round_seed = seed;
-            batch.round_seed_for = round.safe_add(1).or_overflow()?;
-            seed
+            ctx.accounts
+                .batch
+                .draw_seed(&batch_key, round, &recent_hash)?
         }
     };
     let count = ctx.accounts.batch.item_count;
