@@ -329,10 +329,14 @@ mod tests {
 /// The most bytes a transaction may take on the wire.
 pub const MAX_TRANSACTION_BYTES: usize = 1_232;
 
+/// Wire size of a signed transaction of `message`: signature count, signatures, message.
+pub fn wire_size(message: &solana_sdk::message::Message) -> usize {
+    1 + 64 * message.header.num_required_signatures as usize + message.serialize().len()
+}
+
 /// Wire size of a transaction of `ixs` paid by `payer`.
 pub fn transaction_bytes(ixs: &[Instruction], payer: &Pubkey) -> usize {
-    let message = solana_sdk::message::Message::new(ixs, Some(payer));
-    1 + 64 * message.header.num_required_signatures as usize + message.serialize().len()
+    wire_size(&solana_sdk::message::Message::new(ixs, Some(payer)))
 }
 
 /// What `send_packed` did with each instruction.

@@ -4,6 +4,7 @@
 
 use ale_client::pda;
 use ale_client::protocol as ix;
+use ale_client::transport::wire_size;
 use ale_math::gamification::{level, BADGE_FIRST_TASK};
 use ale_protocol::constants::{MAX_ITEMS_PER_SETTLE, MAX_TICKET_ITEMS, MAX_VOTES_PER_SETTLE};
 use ale_protocol::error::ProtocolError;
@@ -261,7 +262,7 @@ async fn one_settle_transaction_credits_256_votes_and_stops_at_the_vote_cap() {
     );
     let payer = pool.env.rt.payer().pubkey();
     let message = solana_sdk::message::Message::new(&[budget, settle.clone()], Some(&payer));
-    let size = 1 + 64 * message.header.num_required_signatures as usize + message.serialize().len();
+    let size = wire_size(&message);
     assert!(size <= 1_232, "settle transaction is {size} bytes");
     let first = pool
         .settle(batch, &b, 0, MAX_ITEMS_PER_SETTLE)
