@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-use ale_protocol::state::{item_states_mut, Batch, JoinRule, LedgerEntry, SKIP_LABEL};
+use ale_protocol::state::{Batch, JoinRule, LedgerEntry, SKIP_LABEL};
 use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
@@ -146,7 +146,6 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
             m.inner.warp_to_timestamp(start).await;
         }
         let bar = progress(show_progress, ds.workers as u64, &format!("round {round}"));
-        let target = consensus.target_votes(round);
         let mut committed = 0;
         // Workers arrive in a random order each round, as they would on a live market.
         let mut arrivals: Vec<usize> = (0..workers.len()).collect();
@@ -154,15 +153,6 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
         for w in arrivals {
             let (wallet, store) = &mut workers[w];
             bar.inc(1);
-            // A client reads the item table first and asks for a ticket only if some
-            // item still needs a vote this round that this worker has not given.
-            let mut table = m.data(batch.item_table).await?;
-            let open = item_states_mut(&mut table)?
-                .iter()
-                .any(|it| it.is_votable() && it.reserved < target && !it.has_voter(w as u32));
-            if !open {
-                continue;
-            }
             let answers_of = &answers[w];
             let taken = worker::take_and_commit(&mut m, store, wallet, batch_address, |items| {
                 items
