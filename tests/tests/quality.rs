@@ -3,7 +3,10 @@
 
 use std::path::PathBuf;
 
+use ale_client::sim::adaptive_em::{adaptive_em, best_adaptive_em, settings};
 use ale_client::sim::baselines::{dawid_skene, majority};
+use ale_client::sim::dataset::Answer;
+use ale_client::sim::known_confusion::{known_confusion_ceiling, known_confusion_half};
 use ale_client::sim::online_confusion::{online_confusion, ONLINE_CONFUSION};
 use ale_client::sim::replay::default_params;
 use ale_client::sim::search::{baselines, choose, search, DAWID_SKENE_ITERATIONS};
@@ -49,6 +52,84 @@ fn the_online_confusion_reference_stays_within_its_vote_cap() {
             "{}: no better than chance",
             ds.name
         );
+    }
+}
+
+#[test]
+fn adaptive_dawid_skene_stays_within_half_the_votes() {
+    for ds in shared_datasets() {
+        let cap = ds.answers.len() / ds.items / 2;
+        for params in settings(&ds) {
+            assert_eq!(params.max_votes, cap);
+            let (labels, votes) = adaptive_em(&ds, &params, 1);
+            assert!(
+                labels.iter().all(Option::is_some),
+                "{}: an item unlabelled",
+                ds.name
+            );
+            assert!(votes <= cap * ds.items, "{}: {votes} votes", ds.name);
+        }
+        let (accuracy, votes_per_item, _) = best_adaptive_em(&ds).unwrap();
+        assert!(votes_per_item <= cap as f64);
+        assert!(accuracy > 0.5, "{}: no better than chance", ds.name);
+    }
+}
+
+/// Two workers on a binary task: one always right, one always wrong. Knowing their
+/// confusion matrices, either one's vote gives the truth; a majority of the two ties.
+fn one_honest_one_contrarian() -> Dataset {
+    let items = 20;
+    let mut answers = Vec::new();
+    let truth: Vec<Option<u8>> = (0..items).map(|i| Some((i % 2) as u8)).collect();
+    for (item, t) in truth.iter().enumerate() {
+        let t = t.unwrap();
+        answers.push(Answer {
+            item,
+            worker: 0,
+            label: t,
+        });
+        answers.push(Answer {
+            item,
+            worker: 1,
+            label: 1 - t,
+        });
+    }
+    Dataset {
+        name: "synthetic".into(),
+        num_classes: 2,
+        items,
+        workers: 2,
+        answers,
+        truth,
+        question_ids: (0..items).map(|i| i.to_string()).collect(),
+    }
+}
+
+#[test]
+fn the_known_confusion_ceiling_reads_a_contrarian() {
+    let ds = one_honest_one_contrarian();
+    // Half of two votes is one: whichever worker comes first decides, rightly.
+    let (labels, votes) = known_confusion_half(&ds, 7, None);
+    assert_eq!(votes, ds.items);
+    assert_eq!(ds.accuracy(&labels), 1.0);
+    let (accuracy, votes_per_item) = known_confusion_ceiling(&ds, Some((1, 0.9)));
+    assert_eq!((accuracy, votes_per_item), (1.0, 1.0));
+}
+
+#[test]
+fn the_ceiling_is_above_what_dawid_skene_learns_from_half_the_votes() {
+    for ds in shared_datasets() {
+        let refs = baselines(&ds).unwrap();
+        let (ceiling, votes) = refs.known_confusion;
+        assert!(votes <= ds.answers.len().div_ceil(ds.items) as f64 / 2.0 + 0.5);
+        assert!(
+            ceiling >= refs.dawid_skene_half,
+            "{}: knowing the workers ({ceiling}) below learning them ({})",
+            ds.name,
+            refs.dawid_skene_half
+        );
+        let (adaptive, adaptive_votes) = refs.known_confusion_adaptive;
+        assert!(adaptive_votes <= votes && adaptive > 0.5);
     }
 }
 

@@ -1,6 +1,7 @@
 //! The offline references: plain majority vote and Dawid–Skene (full confusion
 //! matrices, EM), both on all the votes.
 
+use super::dataset::Answer;
 use super::Dataset;
 
 /// Majority label per item (ties to the lowest label).
@@ -19,55 +20,81 @@ pub fn majority(ds: &Dataset) -> Vec<Option<u8>> {
         .collect()
 }
 
-/// Dawid–Skene by expectation–maximisation, started from majority vote; `iterations`
-/// rounds of EM with additive smoothing of the confusion matrices.
+/// Dawid–Skene on all the dataset's votes: the most probable label per item.
 pub fn dawid_skene(ds: &Dataset, iterations: usize) -> Vec<Option<u8>> {
+    let posterior = dawid_skene_posteriors(ds, &ds.answers, iterations);
+    posterior
+        .iter()
+        .zip(votes_per_item(ds, &ds.answers))
+        .map(|(p, votes)| (votes > 0).then(|| most_probable(p)))
+        .collect()
+}
+
+/// Answers per item in `answers`.
+pub fn votes_per_item(ds: &Dataset, answers: &[Answer]) -> Vec<usize> {
+    let mut votes = vec![0; ds.items];
+    for a in answers {
+        votes[a.item] += 1;
+    }
+    votes
+}
+
+/// The label of highest posterior (ties to the lowest label).
+pub fn most_probable(posterior: &[f64]) -> u8 {
+    (0..posterior.len())
+        .max_by(|&a, &b| posterior[a].total_cmp(&posterior[b]).then(b.cmp(&a)))
+        .unwrap_or(0) as u8
+}
+
+/// Dawid–Skene by expectation–maximisation over `answers` (any subset of the
+/// dataset's), started from vote shares; `iterations` rounds of EM with additive
+/// smoothing of the confusion matrices. The posterior over labels per item (uniform
+/// for an item without answers).
+pub fn dawid_skene_posteriors(
+    ds: &Dataset,
+    answers: &[Answer],
+    iterations: usize,
+) -> Vec<Vec<f64>> {
     let k = ds.num_classes as usize;
     const SMOOTHING: f64 = 0.01;
-    // Posterior over labels per item, started from vote shares.
     let mut posterior = vec![vec![0f64; k]; ds.items];
-    for a in &ds.answers {
+    for a in answers {
         posterior[a.item][a.label as usize] += 1.0;
     }
     for p in &mut posterior {
         let sum: f64 = p.iter().sum();
-        p.iter_mut().for_each(|x| *x /= sum.max(1e-12));
+        if sum == 0.0 {
+            p.iter_mut().for_each(|x| *x = 1.0 / k as f64);
+        } else {
+            p.iter_mut().for_each(|x| *x /= sum);
+        }
     }
+    let answered: Vec<bool> = votes_per_item(ds, answers).iter().map(|&v| v > 0).collect();
     for _ in 0..iterations {
         // M step: class priors and per-worker confusion matrices.
         let mut prior = vec![SMOOTHING; k];
         let mut confusion = vec![vec![vec![SMOOTHING; k]; k]; ds.workers];
-        for p in &posterior {
+        for (p, _) in posterior.iter().zip(&answered).filter(|(_, &a)| a) {
             for (c, x) in p.iter().enumerate() {
                 prior[c] += x;
             }
         }
-        for a in &ds.answers {
+        for a in answers {
             for c in 0..k {
                 confusion[a.worker][c][a.label as usize] += posterior[a.item][c];
             }
         }
         let prior_sum: f64 = prior.iter().sum();
         let log_prior: Vec<f64> = prior.iter().map(|p| (p / prior_sum).ln()).collect();
-        let log_confusion: Vec<Vec<Vec<f64>>> = confusion
-            .iter()
-            .map(|m| {
-                m.iter()
-                    .map(|row| {
-                        let sum: f64 = row.iter().sum();
-                        row.iter().map(|x| (x / sum).ln()).collect()
-                    })
-                    .collect()
-            })
-            .collect();
+        let log_confusion = log_confusion(&confusion);
         // E step: posterior per item.
         let mut log_post: Vec<Vec<f64>> = vec![log_prior.clone(); ds.items];
-        for a in &ds.answers {
+        for a in answers {
             for c in 0..k {
                 log_post[a.item][c] += log_confusion[a.worker][c][a.label as usize];
             }
         }
-        for (item, lp) in log_post.iter().enumerate() {
+        for (item, lp) in log_post.iter().enumerate().filter(|&(i, _)| answered[i]) {
             let max = lp.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             let exp: Vec<f64> = lp.iter().map(|x| (x - max).exp()).collect();
             let sum: f64 = exp.iter().sum();
@@ -75,10 +102,19 @@ pub fn dawid_skene(ds: &Dataset, iterations: usize) -> Vec<Option<u8>> {
         }
     }
     posterior
+}
+
+/// Per worker, ln P(said | truth) from confusion counts [worker][truth][said].
+pub fn log_confusion(counts: &[Vec<Vec<f64>>]) -> Vec<Vec<Vec<f64>>> {
+    counts
         .iter()
-        .map(|p| {
-            let best = (0..k).max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a)))?;
-            Some(best as u8)
+        .map(|m| {
+            m.iter()
+                .map(|row| {
+                    let total: f64 = row.iter().sum();
+                    row.iter().map(|n| (n / total).ln()).collect()
+                })
+                .collect()
         })
         .collect()
 }

@@ -14,7 +14,9 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
+use super::adaptive_em::{best_adaptive_em, AdaptiveEmParams};
 use super::baselines::{dawid_skene, majority};
+use super::known_confusion::{known_confusion_ceiling, ADAPTIVE_CONFIDENCE, ADAPTIVE_MIN_VOTES};
 use super::online_confusion::{online_confusion, ONLINE_CONFUSION};
 use super::replay::default_params;
 use super::{replay, replay_in_order, Dataset, ReplayOutcome, ReplayParams};
@@ -164,6 +166,14 @@ pub struct Baselines {
     /// reference for the confusion rule), in the same rounds and sortition orders:
     /// (accuracy, votes per item).
     pub online_confusion: (f64, f64),
+    /// Adaptive Dawid–Skene within half the votes, its best setting for this dataset:
+    /// an upper reference for any online rule (accuracy, votes per item, setting).
+    pub adaptive_em: Option<(f64, f64, AdaptiveEmParams)>,
+    /// The Bayes rule with every worker's true confusion matrix (from the gold truth)
+    /// on a random half of the votes, all of it and adaptively: ceilings (accuracy,
+    /// votes per item).
+    pub known_confusion: (f64, f64),
+    pub known_confusion_adaptive: (f64, f64),
 }
 
 pub fn baselines(ds: &Dataset) -> Result<Baselines> {
@@ -184,6 +194,12 @@ pub fn baselines(ds: &Dataset) -> Result<Baselines> {
         dawid_skene_half: half / n,
         literal: replay(ds, &literal_rule())?,
         online_confusion: (online / n, online_votes / n),
+        adaptive_em: best_adaptive_em(ds),
+        known_confusion: known_confusion_ceiling(ds, None),
+        known_confusion_adaptive: known_confusion_ceiling(
+            ds,
+            Some((ADAPTIVE_MIN_VOTES, ADAPTIVE_CONFIDENCE)),
+        ),
     })
 }
 
@@ -330,34 +346,68 @@ pub fn report(
     for (ds, r) in datasets.iter().zip(refs) {
         let all = ds.answers.len() as f64 / ds.items as f64;
         let ale = evaluate(ds, &default_params(ds.num_classes))?;
-        let rows = [
-            ("majority vote, all votes", r.majority, all, 0.0),
-            ("Dawid–Skene (EM), all votes", r.dawid_skene, all, 0.0),
+        let mut rows: Vec<(String, f64, f64, f64)> = vec![
+            ("majority vote, all votes".into(), r.majority, all, 0.0),
             (
-                "Dawid–Skene (EM), a random half of the votes",
+                "Dawid–Skene (EM), all votes".into(),
+                r.dawid_skene,
+                all,
+                0.0,
+            ),
+            (
+                "Dawid–Skene (EM), a random half of the votes".into(),
                 r.dawid_skene_half,
                 all / 2.0,
                 0.0,
             ),
             (
-                "white-paper literal rule, all votes",
+                "white-paper literal rule, all votes".into(),
                 r.literal.accuracy_all,
                 r.literal.votes_per_item(),
                 r.literal.unresolved as f64,
             ),
             (
-                "online Dawid–Skene re-weighing every vote (client-side reference)",
+                "online Dawid–Skene re-weighing every vote (client-side reference)".into(),
                 r.online_confusion.0,
                 r.online_confusion.1,
                 0.0,
             ),
-            (
-                "**ALE online rule**",
-                ale.accuracy,
-                ale.votes_per_item,
-                ale.unresolved,
-            ),
         ];
+        if let Some((accuracy, votes, p)) = r.adaptive_em {
+            rows.push((
+                format!(
+                    "adaptive Dawid–Skene, full EM every round, at most half the votes (best setting for this dataset: {}..{} votes, +{}/round, stop at {}%)",
+                    p.min_votes,
+                    p.max_votes,
+                    p.votes_per_round,
+                    p.confidence * 100.0
+                ),
+                accuracy,
+                votes,
+                0.0,
+            ));
+        }
+        rows.push((
+            "Bayes rule knowing every worker's true confusion matrix, a random half of the votes (ceiling)".into(),
+            r.known_confusion.0,
+            r.known_confusion.1,
+            0.0,
+        ));
+        rows.push((
+            format!(
+                "the same, adaptively: from {ADAPTIVE_MIN_VOTES} votes, stop at {}% (ceiling)",
+                ADAPTIVE_CONFIDENCE * 100.0
+            ),
+            r.known_confusion_adaptive.0,
+            r.known_confusion_adaptive.1,
+            0.0,
+        ));
+        rows.push((
+            "**ALE online rule**".into(),
+            ale.accuracy,
+            ale.votes_per_item,
+            ale.unresolved,
+        ));
         for (method, accuracy, votes, unresolved) in rows {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {:.3} | {:.2} | {:.1} |\n",
