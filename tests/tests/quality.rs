@@ -35,6 +35,8 @@ fn baselines_and_replay_are_consistent() {
         );
         let out = replay(&ds, &default_params(ds.num_classes)).unwrap();
         assert!(out.votes_used <= ds.answers.len());
+        assert_eq!(out.cast.len(), out.votes_used);
+        assert!(out.cast.iter().all(|vote| ds.answers.contains(vote)));
         assert_eq!(out.decided + out.unresolved, ds.items);
         assert!(out.accuracy_all <= out.accuracy_decided + 1e-9);
     }

@@ -7,7 +7,7 @@
 //! with its vote cap at half its answers per item: what the best offline method makes
 //! of the goal's budget when it also chooses where to spend it (docs/QUALITY.md).
 
-use super::baselines::{dawid_skene_posteriors, most_probable, votes_per_item};
+use super::baselines::{dawid_skene_labels, dawid_skene_posteriors, most_probable};
 use super::dataset::Answer;
 use super::search::{DAWID_SKENE_ITERATIONS, SORTITION_SEEDS};
 use super::Dataset;
@@ -57,12 +57,7 @@ pub fn adaptive_em(ds: &Dataset, params: &AdaptiveEmParams, seed: u64) -> (Vec<O
         }
         target += params.votes_per_round.max(1);
     }
-    let posterior = dawid_skene_posteriors(ds, &cast, DAWID_SKENE_ITERATIONS);
-    let labels = posterior
-        .iter()
-        .zip(votes_per_item(ds, &cast))
-        .map(|(p, votes)| (votes > 0).then(|| most_probable(p)))
-        .collect();
+    let labels = dawid_skene_labels(ds, &cast, DAWID_SKENE_ITERATIONS);
     (labels, cast.len())
 }
 

@@ -22,10 +22,15 @@ pub fn majority(ds: &Dataset) -> Vec<Option<u8>> {
 
 /// Dawid–Skene on all the dataset's votes: the most probable label per item.
 pub fn dawid_skene(ds: &Dataset, iterations: usize) -> Vec<Option<u8>> {
-    let posterior = dawid_skene_posteriors(ds, &ds.answers, iterations);
+    dawid_skene_labels(ds, &ds.answers, iterations)
+}
+
+/// Dawid–Skene on `answers`: the most probable label per item (none without answers).
+pub fn dawid_skene_labels(ds: &Dataset, answers: &[Answer], iterations: usize) -> Vec<Option<u8>> {
+    let posterior = dawid_skene_posteriors(ds, answers, iterations);
     posterior
         .iter()
-        .zip(votes_per_item(ds, &ds.answers))
+        .zip(votes_per_item(ds, answers))
         .map(|(p, votes)| (votes > 0).then(|| most_probable(p)))
         .collect()
 }

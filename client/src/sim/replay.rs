@@ -9,6 +9,7 @@ use ale_math::consensus::{
 };
 use anyhow::Result;
 
+use super::dataset::Answer;
 use super::Dataset;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +50,8 @@ pub struct ReplayOutcome {
     pub decided: usize,
     pub unresolved: usize,
     pub votes_used: usize,
+    /// The votes cast, in the order cast.
+    pub cast: Vec<Answer>,
     /// Answers spent on the qualification exam (not votes on the job).
     pub exam_answers: usize,
     /// Workers admitted by the exam (all, in an open community).
@@ -126,7 +129,8 @@ pub fn replay_in_order(
     let mut states: Vec<ItemState> = (0..ds.items).map(|_| ItemState::Open).collect();
     let mut tallies = vec![Tally::default(); ds.items];
     let mut taken = vec![0usize; ds.items];
-    let (mut votes_used, mut rounds) = (0usize, 0usize);
+    let mut cast = Vec::new();
+    let mut rounds = 0usize;
     let mut target = params.rule.min_votes as usize;
 
     loop {
@@ -150,7 +154,11 @@ pub fn replay_in_order(
                     tallies[item].add(label, weight)?;
                 }
                 taken[item] += 1;
-                votes_used += 1;
+                cast.push(Answer {
+                    item,
+                    worker,
+                    label,
+                });
             }
             let exhausted = taken[item] == queues[item].len();
             // Out of workers is the chain's deadline: decide as at the vote cap.
@@ -214,7 +222,8 @@ pub fn replay_in_order(
         accuracy_all: ds.accuracy(&labels),
         unresolved: labels.len() - decided,
         decided,
-        votes_used,
+        votes_used: cast.len(),
+        cast,
         exam_answers: is_exam_answer.iter().filter(|&&e| e).count(),
         workers_admitted: admitted.iter().filter(|&&a| a).count(),
         rounds,
