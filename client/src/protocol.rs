@@ -309,7 +309,6 @@ pub fn vote_commitment(
 
 pub fn take_ticket(
     member: Pubkey,
-    community: Pubkey,
     batch_address: Pubkey,
     batch: &Batch,
     round: u32,
@@ -318,7 +317,6 @@ pub fn take_ticket(
 ) -> Instruction {
     take_ticket_with(
         member,
-        community,
         batch_address,
         batch,
         round,
@@ -338,7 +336,6 @@ pub fn take_ticket_sealed(
 ) -> Instruction {
     take_ticket_with(
         member,
-        batch.community,
         batch_address,
         batch,
         round,
@@ -348,10 +345,8 @@ pub fn take_ticket_sealed(
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 fn take_ticket_with(
     member: Pubkey,
-    community: Pubkey,
     batch_address: Pubkey,
     batch: &Batch,
     round: u32,
@@ -359,6 +354,7 @@ fn take_ticket_with(
     deposit_from: Option<Pubkey>,
     sealed: Option<SealedBallot>,
 ) -> Instruction {
+    let community = batch.community;
     build(
         accounts::TakeTicket {
             member,

@@ -180,15 +180,7 @@ pub async fn take_ticket<T: Transport>(
 ) -> Result<(u32, Vec<u32>)> {
     let batch: Batch = t.read(batch_address).await?;
     let round = batch.settled_rounds;
-    let take = ix::take_ticket(
-        wallet.pubkey(),
-        batch.community,
-        batch_address,
-        &batch,
-        round,
-        false,
-        None,
-    );
+    let take = ix::take_ticket(wallet.pubkey(), batch_address, &batch, round, false, None);
     let outcome = t.send_transaction(&[take], &[wallet]).await?;
     let Some(taken) = outcome.events::<TicketTaken>().pop() else {
         bail!("take_ticket emitted no TicketTaken event");

@@ -38,13 +38,19 @@ fn split(u: &mut Unstructured) -> Result<()> {
     Ok(())
 }
 
-fn consensus(u: &mut Unstructured) -> Result<()> {
-    let rule = DecisionRule {
+/// A decision rule with its threshold and early-stop setting at most `max_bps` (the
+/// confusion rule's are confidences, which must stay below 100%).
+fn decision_rule(u: &mut Unstructured, max_bps: u16) -> Result<DecisionRule> {
+    Ok(DecisionRule {
         min_votes: u.arbitrary()?,
         max_votes: u.arbitrary()?,
-        threshold_bps: u.int_in_range(5_001..=10_000)?,
-        early_stop_margin_bps: u.int_in_range(0..=10_000)?,
-    };
+        threshold_bps: u.int_in_range(5_001..=max_bps)?,
+        early_stop_margin_bps: u.int_in_range(0..=max_bps)?,
+    })
+}
+
+fn consensus(u: &mut Unstructured) -> Result<()> {
+    let rule = decision_rule(u, 10_000)?;
     let weight_rule = if u.arbitrary()? {
         WeightRule::AccuracyLogOdds
     } else {
@@ -101,12 +107,7 @@ fn consensus(u: &mut Unstructured) -> Result<()> {
 }
 
 fn confusion(u: &mut Unstructured) -> Result<()> {
-    let rule = DecisionRule {
-        min_votes: u.arbitrary()?,
-        max_votes: u.arbitrary()?,
-        threshold_bps: u.int_in_range(5_001..=9_999)?,
-        early_stop_margin_bps: u.int_in_range(0..=9_999)?,
-    };
+    let rule = decision_rule(u, 9_999)?;
     let classes: u8 = u.int_in_range(2..=CONFUSION_CLASSES as u8)?;
     let mut tally = Tally::default();
     for _ in 0..u.int_in_range(0..=40u8)? {

@@ -93,15 +93,7 @@ impl Pool {
         round: u32,
     ) -> Result<Vec<u32>, TransactionError> {
         let member = self.members[m].insecure_clone();
-        let ix = ix::take_ticket(
-            member.pubkey(),
-            self.community,
-            batch,
-            b,
-            round,
-            false,
-            None,
-        );
+        let ix = ix::take_ticket(member.pubkey(), batch, b, round, false, None);
         let outcome = self.env.rt.send_with_events(&[ix], &[&member]).await?;
         Ok(outcome.events::<TicketTaken>()[0].items.clone())
     }

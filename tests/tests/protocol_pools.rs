@@ -658,7 +658,7 @@ async fn sortition_needs_the_real_slot_hashes_and_the_minimum_stake() {
     let mut pool = Pool::new(p, 2).await;
     let (batch, b) = pool.post(1).await;
     let member = pool.members[0].insecure_clone();
-    let mut take = ix::take_ticket(member.pubkey(), pool.community, batch, &b, 0, false, None);
+    let mut take = ix::take_ticket(member.pubkey(), batch, &b, 0, false, None);
     let w = vec![batch, b.item_table];
     let before = snapshot(&mut pool.env.rt, &w).await;
     assert_error(
@@ -690,11 +690,11 @@ async fn sortition_needs_the_real_slot_hashes_and_the_minimum_stake() {
         ale_client::staking::stake(wallet.pubkey(), staker.token, 1_500),
     ];
     pool.env.rt.send(&ixs, &[&wallet]).await.unwrap();
-    let take = ix::take_ticket(wallet.pubkey(), pool.community, batch, &b, 0, true, None);
+    let take = ix::take_ticket(wallet.pubkey(), batch, &b, 0, true, None);
     pool.env.rt.send(&[take], &[&wallet]).await.unwrap();
     // One item needing votes is all there is; the unstaked member still cannot vote.
     let lonely = pool.members[1].insecure_clone();
-    let take = ix::take_ticket(lonely.pubkey(), pool.community, batch, &b, 0, false, None);
+    let take = ix::take_ticket(lonely.pubkey(), batch, &b, 0, false, None);
     assert_error(
         pool.env.rt.send(&[take], &[&lonely]).await,
         ProtocolError::InsufficientStake,

@@ -291,15 +291,7 @@ async fn vote_deposits_go_from_losers_to_winners_and_back_on_refunds() {
                 b: &ale_protocol::state::Batch,
                 round: u32,
                 from: Option<Pubkey>| {
-        ix::take_ticket(
-            pool.members[m].pubkey(),
-            pool.community,
-            batch,
-            b,
-            round,
-            false,
-            from,
-        )
+        ix::take_ticket(pool.members[m].pubkey(), batch, b, round, false, from)
     };
     // Without its ALE account the member cannot take a ticket here.
     let member0 = pool.members[0].insecure_clone();

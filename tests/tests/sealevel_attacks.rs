@@ -263,7 +263,7 @@ async fn sysvar_spoofing_is_refused() {
     let (mut pool, a, batch_a, _, _) = two_batches().await;
     let member = pool.members[0].insecure_clone();
     let fake = Keypair::new();
-    let mut take = ix::take_ticket(member.pubkey(), pool.community, a, &batch_a, 0, false, None);
+    let mut take = ix::take_ticket(member.pubkey(), a, &batch_a, 0, false, None);
     let slot_hashes = take
         .accounts
         .iter()
