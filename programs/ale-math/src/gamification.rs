@@ -17,6 +17,15 @@ pub fn level(reputation: u64) -> u8 {
     (64 - (reputation / 10 + 1).leading_zeros()) as u8
 }
 
+const SECONDS_PER_DAY: u64 = 86_400;
+
+/// Days since the Unix epoch of a cluster timestamp (0 before it). Unsigned division:
+/// SBPF v0 has no signed one.
+pub fn unix_day(unix_timestamp: i64) -> u32 {
+    let days = u64::try_from(unix_timestamp).unwrap_or(0) / SECONDS_PER_DAY;
+    u32::try_from(days).unwrap_or(u32::MAX)
+}
+
 /// The streak after activity on `today` (days since the epoch), given the last active
 /// day and the current streak.
 pub fn streak_after(last_active_day: u32, streak: u16, today: u32) -> u16 {
@@ -65,6 +74,14 @@ mod tests {
             ],
             [1, 1, 2, 2, 3, 4, 61]
         );
+    }
+
+    #[test]
+    fn unix_days_count_from_the_epoch() {
+        assert_eq!(unix_day(-1), 0);
+        assert_eq!(unix_day(86_399), 0);
+        assert_eq!(unix_day(86_400), 1);
+        assert_eq!(unix_day(1_780_000_000), 20_601);
     }
 
     #[test]

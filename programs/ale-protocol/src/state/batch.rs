@@ -102,20 +102,23 @@ impl Batch {
         self.commit_seconds as i64 + self.reveal_seconds as i64
     }
 
+    /// Unsigned division: SBPF v0 has no signed one.
     pub fn phase_at(&self, now: i64) -> Result<Phase> {
         let since = now
             .checked_sub(self.created_at)
-            .filter(|s| *s >= 0)
+            .and_then(|s| u64::try_from(s).ok())
             .ok_or(ProtocolError::MathOverflow)?;
-        let round =
-            u32::try_from(since / self.round_seconds()).map_err(|_| ProtocolError::MathOverflow)?;
-        Ok(
-            if since % self.round_seconds() < self.commit_seconds as i64 {
-                Phase::Commit { round }
-            } else {
-                Phase::Reveal { round }
-            },
-        )
+        let round_seconds = u64::from(self.commit_seconds) + u64::from(self.reveal_seconds);
+        let (round, offset) = since
+            .checked_div(round_seconds)
+            .zip(since.checked_rem(round_seconds))
+            .ok_or(ProtocolError::MathOverflow)?;
+        let round = u32::try_from(round).map_err(|_| ProtocolError::MathOverflow)?;
+        Ok(if offset < u64::from(self.commit_seconds) {
+            Phase::Commit { round }
+        } else {
+            Phase::Reveal { round }
+        })
     }
 
     pub fn commit_end(&self, round: u32) -> Result<i64> {

@@ -69,13 +69,17 @@ impl StakingConfig {
         self.reward_carry = acc.carry;
     }
 
-    /// Epoch containing time `t` (epochs count from the genesis mint).
+    /// Epoch containing time `t` (epochs count from the genesis mint). Unsigned division:
+    /// SBPF v0 has no signed one.
     pub fn epoch_at(&self, t: i64) -> Result<u64> {
         let since = t
             .checked_sub(self.genesis_ts)
-            .filter(|s| *s >= 0)
+            .and_then(|s| u64::try_from(s).ok())
             .ok_or(StakingError::MathOverflow)?;
-        Ok((since / self.epoch_seconds) as u64)
+        let epoch_seconds = u64::try_from(self.epoch_seconds).map_err(|_| StakingError::MathOverflow)?;
+        since
+            .checked_div(epoch_seconds)
+            .ok_or_else(|| error!(StakingError::MathOverflow))
     }
 
     /// Start time of `epoch`.

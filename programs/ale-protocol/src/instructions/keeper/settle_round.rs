@@ -161,7 +161,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     let mut end = cursor;
     let (mut voted_items, mut votes_credited) = (0u32, 0u32);
     let mut totals = Totals::default();
-    let today = (Clock::get()?.unix_timestamp / 86_400) as u32;
+    let today = ale_math::gamification::unix_day(Clock::get()?.unix_timestamp);
     {
         let ledger_info = ctx.accounts.ledger.to_account_info();
         let mut ledger_data = ledger_info.try_borrow_mut_data()?;

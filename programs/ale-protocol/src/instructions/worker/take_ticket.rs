@@ -158,7 +158,7 @@ pub fn take_ticket(
     let community = &ctx.accounts.community;
     let target = community.consensus.target_votes(round);
     // Daily task limit: how many items this ticket may still take today.
-    let today = (now / 86_400) as u32;
+    let today = ale_math::gamification::unix_day(now);
     let mut allowance = MAX_TICKET_ITEMS as u32;
     {
         let info = ctx.accounts.ledger.to_account_info();

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Builds target/deploy/ale_staking.so and target/deploy/ale_protocol.so (SBPF v0) from the
+# program sources with registry-only tools:
+#   Debian   rustc-web / cargo-web / rust-web-src 1.96 (rustc emits LLVM bitcode for BPF)
+#   PyPI     mlc-llvm-static 23 (a static LLVM 23 with the BPF target)
+#   crates.io sbpf-linker (links the bitcode into an SBPF ELF with that LLVM 23)
+# plus the `std` patch and target spec beside this script. Everything it installs is cached
+# under ~/.cache/ale-sbf keyed by version, so a second run only rebuilds the programs.
+#
+#   tools/sbf/build.sh            build both programs
+#   tools/sbf/build.sh spl-token  also build SPL Token (calibration of compute units)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cache="${ALE_SBF_CACHE:-$HOME/.cache/ale-sbf}"
+target_dir="${CARGO_TARGET_DIR:-$repo/target}"
+deploy_dir="$target_dir/deploy"
+
+RUST_VERSION=1.96.0
+LLVM_WHEEL_VERSION=23.1.1.post0
+SBPF_LINKER_VERSION=0.2.6
+SPL_TOKEN_VERSION=9.0.0
+
+started=$(date +%s)
+step() { printf '[sbf %4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
+
+sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_debian_rust() {
+    if [ -x /usr/bin/rustc ] && /usr/bin/rustc --version | grep -q "^rustc $RUST_VERSION" \
+        && [ -d "/usr/src/rustc-$RUST_VERSION/library/std" ] && [ -x /usr/bin/cargo ] \
+        && [ -e /usr/include/zstd.h ]; then
+        return
+    fi
+    step "apt: rustc-web cargo-web rust-web-src libzstd-dev"
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        rustc-web cargo-web rust-web-src libzstd-dev python3-pip >/dev/null
+}
+
+install_llvm23() {
+    llvm_root="$cache/llvm-$LLVM_WHEEL_VERSION"
+    llvm_prefix="$llvm_root/mlc_llvm_static/static"
+    if [ -x "$llvm_prefix/bin/llvm-config" ] && [ -d "$llvm_prefix/lib" ]; then return; fi
+    step "pip: mlc-llvm-static $LLVM_WHEEL_VERSION (static LLVM 23 with BPF)"
+    rm -rf "$llvm_root" "$llvm_root.tmp"
+    mkdir -p "$llvm_root.tmp/wheels"
+    python3 -m pip download --quiet --no-deps --dest "$llvm_root.tmp/wheels" \
+        "mlc-llvm-static==$LLVM_WHEEL_VERSION" "mlc-llvm-static-extra-targets==$LLVM_WHEEL_VERSION"
+    for wheel in "$llvm_root.tmp"/wheels/*.whl; do
+        python3 -m zipfile -e "$wheel" "$llvm_root.tmp/"
+    done
+    rm -rf "$llvm_root.tmp/wheels"
+    chmod +x "$llvm_root.tmp/mlc_llvm_static/static/bin/"*
+    mv "$llvm_root.tmp" "$llvm_root"
+}
+
+install_sbpf_linker() {
+    local patch_id
+    patch_id="$(sha256sum "$here/sbpf-linker-$SBPF_LINKER_VERSION-data-sections.patch" | cut -c1-12)"
+    linker_root="$cache/sbpf-linker-$SBPF_LINKER_VERSION-$patch_id-llvm-$LLVM_WHEEL_VERSION"
+    sbpf_linker="$linker_root/bin/sbpf-linker"
+    if [ -x "$sbpf_linker" ]; then return; fi
+    step "sbpf-linker $SBPF_LINKER_VERSION + data-sections patch, static LLVM 23 (~1.5 min cold)"
+    # The crate's source from crates.io: `cargo fetch` of a manifest that depends on it.
+    local work="$cache/sbpf-linker-src.tmp"
+    rm -rf "$work" && mkdir -p "$work/fetch/src"
+    printf '[package]\nname = "fetch-sbpf-linker"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nsbpf-linker = { version = "=%s", default-features = false }\n' \
+        "$SBPF_LINKER_VERSION" >"$work/fetch/Cargo.toml"
+    touch "$work/fetch/src/lib.rs"
+    cargo fetch --quiet --manifest-path "$work/fetch/Cargo.toml"
+    local crate_file
+    crate_file="$(ls "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/"sbpf-linker-$SBPF_LINKER_VERSION.crate" | head -1)"
+    tar -xzf "$crate_file" -C "$work"
+    patch --quiet -d "$work/sbpf-linker-$SBPF_LINKER_VERSION" -p1 \
+        <"$here/sbpf-linker-$SBPF_LINKER_VERSION-data-sections.patch"
+    LLVM_PREFIX="$llvm_prefix" cargo install --quiet --path "$work/sbpf-linker-$SBPF_LINKER_VERSION" \
+        --locked --no-default-features \
+        --features "bpf-linker/llvm-23 bpf-linker/llvm-link-static" --root "$linker_root"
+    rm -rf "$work"
+}
+
+install_patched_std() {
+    patch_id="$(sha256sum "$here/rust-1.96-std-solana.patch" | cut -c1-12)"
+    std_src="$cache/rust-src-$RUST_VERSION-solana-$patch_id"
+    if [ -d "$std_src/library/std" ]; then return; fi
+    step "std source $RUST_VERSION + solana patch $patch_id"
+    rm -rf "$std_src" "$std_src.tmp"
+    mkdir -p "$std_src.tmp"
+    cp -r "/usr/src/rustc-$RUST_VERSION/library" "$std_src.tmp/library"
+    patch --quiet -d "$std_src.tmp/library" -p1 <"$here/rust-1.96-std-solana.patch"
+    mv "$std_src.tmp" "$std_src"
+}
+
+# cargo build for the SBF target; $1 = manifest, rest = extra cargo args.
+cargo_sbf() {
+    local manifest="$1"; shift
+    RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+    __CARGO_TESTS_ONLY_SRC_ROOT="$std_src/library" \
+    CARGO_TARGET_DIR="$target_dir/sbf" \
+    CARGO_ENCODED_RUSTFLAGS="$(printf '%s\x1f' \
+        -C "linker=$sbpf_linker" \
+        -C link-arg=--arch=v0 \
+        -C link-arg=--llvm-args=-bpf-stack-size=4096 \
+        -C passes=lower-atomic \
+        -D warnings | sed 's/\x1f$//')" \
+    /usr/bin/cargo build --release --manifest-path "$manifest" \
+        --target "$here/sbpf-solana-solana.json" \
+        -Z build-std=std,panic_abort -Z build-std-features=compiler-builtins-mem \
+        -Z json-target-spec "$@"
+}
+
+build_program() {
+    local package="$1" lib="$2"
+    local t0; t0=$(date +%s)
+    cargo_sbf "$repo/Cargo.toml" -p "$package"
+    mkdir -p "$deploy_dir"
+    cp "$target_dir/sbf/sbpf-solana-solana/release/lib$lib.so" "$deploy_dir/$lib.so"
+    printf '%-18s %8s bytes  built in %ss\n' "$lib.so" "$(stat -c %s "$deploy_dir/$lib.so")" \
+        "$(( $(date +%s) - t0 ))"
+}
+
+install_debian_rust
+install_llvm23
+install_sbpf_linker
+install_patched_std
+
+echo "toolchain: $(/usr/bin/rustc --version) / $(/usr/bin/rustc -vV | sed -n 's/^LLVM version: /bitcode LLVM /p')"
+echo "linker:    sbpf-linker $SBPF_LINKER_VERSION on static LLVM $("$llvm_prefix/bin/llvm-config" --version)"
+echo "std:       $std_src"
+
+# Separate invocations: building both at once would unify ale-staking's features with the
+# `no-entrypoint` that ale-protocol's dependency on it asks for.
+build_program ale-staking ale_staking
+build_program ale-protocol ale_protocol
+step "done: $deploy_dir"
