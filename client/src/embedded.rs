@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::mem::transmute;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use anchor_lang::prelude::{AccountInfo, Pubkey};
@@ -39,6 +39,68 @@ fn staking_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> 
 fn protocol_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
     let accounts: &[AccountInfo] = unsafe { transmute(accounts) };
     ale_protocol::entry(program_id, accounts, data)
+}
+
+/// How the embedded bank runs the ALE programs: compiled natively into this process
+/// (the default: fast, debuggable), or as the SBF binaries `tools/sbf/build.sh` builds,
+/// loaded into the runtime's SBF VM and metered as on a cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProgramBuild {
+    Native,
+    /// The directory holding `ale_staking.so` and `ale_protocol.so`.
+    Sbf(PathBuf),
+}
+
+impl ProgramBuild {
+    /// `ALE_SBF` unset, empty or `0`: native. `1`: the SBF binaries in
+    /// `$CARGO_TARGET_DIR/deploy` (else the workspace's `target/deploy`). Anything else:
+    /// the SBF binaries in that directory.
+    pub fn from_env() -> Self {
+        match std::env::var("ALE_SBF").as_deref() {
+            Err(_) | Ok("") | Ok("0") => Self::Native,
+            Ok("1") => Self::Sbf(match std::env::var_os("CARGO_TARGET_DIR") {
+                Some(dir) => PathBuf::from(dir).join("deploy"),
+                None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy"),
+            }),
+            Ok(dir) => Self::Sbf(PathBuf::from(dir)),
+        }
+    }
+
+    fn add_programs(&self, test: &mut ProgramTest) {
+        match self {
+            Self::Native => {
+                test.prefer_bpf(false);
+                test.add_program("ale_staking", ale_staking::ID, processor!(staking_entry));
+                test.add_program("ale_protocol", ale_protocol::ID, processor!(protocol_entry));
+            }
+            Self::Sbf(dir) => {
+                for (name, id) in [
+                    ("ale_staking", ale_staking::ID),
+                    ("ale_protocol", ale_protocol::ID),
+                ] {
+                    let path = dir.join(format!("{name}.so"));
+                    let elf = std::fs::read(&path).unwrap_or_else(|e| {
+                        panic!(
+                            "ALE_SBF: cannot read {} ({e}); build it with tools/sbf/build.sh",
+                            path.display()
+                        )
+                    });
+                    test.add_account(
+                        id,
+                        Account {
+                            lamports: solana_sdk::rent::Rent::default()
+                                .minimum_balance(elf.len())
+                                .max(1),
+                            data: elf,
+                            owner: solana_sdk_ids::bpf_loader::ID,
+                            executable: true,
+                            rent_epoch: 0,
+                        },
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// What a confirmed transaction produced that a client reads back.
@@ -78,13 +140,19 @@ impl EmbeddedRuntime {
         Self::start_with(|_| {}).await
     }
 
-    /// Starts a bank with both ALE programs and whatever `customize` adds (test
-    /// doubles, accounts).
+    /// Starts a bank with both ALE programs, built as `ALE_SBF` says (see
+    /// [`ProgramBuild::from_env`]), and whatever `customize` adds (test doubles, accounts).
     pub async fn start_with(customize: impl FnOnce(&mut ProgramTest)) -> Self {
+        Self::start_build(&ProgramBuild::from_env(), customize).await
+    }
+
+    /// Starts a bank with both ALE programs as `build` says.
+    pub async fn start_build(
+        build: &ProgramBuild,
+        customize: impl FnOnce(&mut ProgramTest),
+    ) -> Self {
         let mut test = ProgramTest::default();
-        test.prefer_bpf(false);
-        test.add_program("ale_staking", ale_staking::ID, processor!(staking_entry));
-        test.add_program("ale_protocol", ale_protocol::ID, processor!(protocol_entry));
+        build.add_programs(&mut test);
         customize(&mut test);
         Self {
             context: test.start_with_context().await,

@@ -76,7 +76,8 @@ impl StakingConfig {
             .checked_sub(self.genesis_ts)
             .and_then(|s| u64::try_from(s).ok())
             .ok_or(StakingError::MathOverflow)?;
-        let epoch_seconds = u64::try_from(self.epoch_seconds).map_err(|_| StakingError::MathOverflow)?;
+        let epoch_seconds =
+            u64::try_from(self.epoch_seconds).map_err(|_| StakingError::MathOverflow)?;
         since
             .checked_div(epoch_seconds)
             .ok_or_else(|| error!(StakingError::MathOverflow))
