@@ -57,12 +57,16 @@ install_llvm23() {
 }
 
 install_sbpf_linker() {
+    # data-sections: .data*/.bss* of `std` become read-only data.
+    # v0-stack-args: arguments past the fifth go to the callee's frame past the v0 frame gap.
+    local patches=("$here/sbpf-linker-$SBPF_LINKER_VERSION-data-sections.patch"
+        "$here/sbpf-linker-$SBPF_LINKER_VERSION-v0-stack-args.patch")
     local patch_id
-    patch_id="$(sha256sum "$here/sbpf-linker-$SBPF_LINKER_VERSION-data-sections.patch" | cut -c1-12)"
+    patch_id="$(cat "${patches[@]}" | sha256sum | cut -c1-12)"
     linker_root="$cache/sbpf-linker-$SBPF_LINKER_VERSION-$patch_id-llvm-$LLVM_WHEEL_VERSION"
     sbpf_linker="$linker_root/bin/sbpf-linker"
     if [ -x "$sbpf_linker" ]; then return; fi
-    step "sbpf-linker $SBPF_LINKER_VERSION + data-sections patch, static LLVM 23 (~1.5 min cold)"
+    step "sbpf-linker $SBPF_LINKER_VERSION + patches, static LLVM 23 (~1.5 min cold)"
     # The crate's source from crates.io: `cargo fetch` of a manifest that depends on it.
     local work="$cache/sbpf-linker-src.tmp"
     rm -rf "$work" && mkdir -p "$work/fetch/src"
@@ -73,8 +77,10 @@ install_sbpf_linker() {
     local crate_file
     crate_file="$(ls "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/"sbpf-linker-$SBPF_LINKER_VERSION.crate" | head -1)"
     tar -xzf "$crate_file" -C "$work"
-    patch --quiet -d "$work/sbpf-linker-$SBPF_LINKER_VERSION" -p1 \
-        <"$here/sbpf-linker-$SBPF_LINKER_VERSION-data-sections.patch"
+    local patch_file
+    for patch_file in "${patches[@]}"; do
+        patch --quiet -d "$work/sbpf-linker-$SBPF_LINKER_VERSION" -p1 <"$patch_file"
+    done
     LLVM_PREFIX="$llvm_prefix" cargo install --quiet --path "$work/sbpf-linker-$SBPF_LINKER_VERSION" \
         --locked --no-default-features \
         --features "bpf-linker/llvm-23 bpf-linker/llvm-link-static" --root "$linker_root"
@@ -82,14 +88,20 @@ install_sbpf_linker() {
 }
 
 install_patched_std() {
-    patch_id="$(sha256sum "$here/rust-1.96-std-solana.patch" | cut -c1-12)"
+    # std-solana: `os = "solana"` for std (heap, I/O errors, thread-locals, randomness).
+    # compiler-builtins-bpf-i128: the 128-bit helpers in the register ABI of LLVM's libcalls.
+    local patches=("$here/rust-1.96-std-solana.patch" "$here/rust-1.96-compiler-builtins-bpf-i128.patch")
+    patch_id="$(cat "${patches[@]}" | sha256sum | cut -c1-12)"
     std_src="$cache/rust-src-$RUST_VERSION-solana-$patch_id"
     if [ -d "$std_src/library/std" ]; then return; fi
     step "std source $RUST_VERSION + solana patch $patch_id"
     rm -rf "$std_src" "$std_src.tmp"
     mkdir -p "$std_src.tmp"
     cp -r "/usr/src/rustc-$RUST_VERSION/library" "$std_src.tmp/library"
-    patch --quiet -d "$std_src.tmp/library" -p1 <"$here/rust-1.96-std-solana.patch"
+    local patch_file
+    for patch_file in "${patches[@]}"; do
+        patch --quiet -d "$std_src.tmp/library" -p1 <"$patch_file"
+    done
     mv "$std_src.tmp" "$std_src"
 }
 
