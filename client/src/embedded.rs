@@ -23,6 +23,7 @@ use solana_system_interface::instruction as system_instruction;
 use spl_token_2022_interface as token_2022;
 use spl_token_interface::state::{Account as SplAccount, Mint as SplMint};
 
+use crate::compute_budget::ComputeBudget;
 use crate::events::RawEvent;
 use crate::transport::{ClientError, Transport};
 
@@ -125,6 +126,11 @@ pub struct EmbeddedRuntime {
     sent: HashSet<Signature>,
     /// Every address a transaction named: what `save_state` writes.
     touched: BTreeSet<Pubkey>,
+    /// The compute budget put on every transaction; `None` sends the instructions as
+    /// they are (a cluster then grants 200,000 CU per instruction).
+    pub compute_budget: Option<ComputeBudget>,
+    /// How the ALE programs run in this bank.
+    pub program_build: ProgramBuild,
 }
 
 /// The embedded bank's accounts and clock, saved between runs of the CLI.
@@ -158,6 +164,8 @@ impl EmbeddedRuntime {
             context: test.start_with_context().await,
             sent: HashSet::new(),
             touched: BTreeSet::new(),
+            compute_budget: Some(ComputeBudget::default()),
+            program_build: build.clone(),
         }
     }
 
@@ -279,6 +287,8 @@ impl EmbeddedRuntime {
     }
 
     async fn transaction(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
+        let budgeted = self.compute_budget.map(|budget| budget.apply(ixs));
+        let ixs = budgeted.as_deref().unwrap_or(ixs);
         let payer = self.context.payer.insecure_clone();
         // The runtime's payer pays; a signer the instructions do not ask for (a
         // worker sending its own reveal, which needs no signature) is not added.
@@ -513,9 +523,13 @@ impl Transport for EmbeddedRuntime {
         ixs: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<TxOutcome, ClientError> {
-        self.send_with_events(ixs, signers)
+        // Budgeted here, so a refusal's instruction index points into what was sent.
+        let sent = self
+            .compute_budget
+            .map_or_else(|| ixs.to_vec(), |budget| budget.apply(ixs));
+        self.send_with_events(&sent, signers)
             .await
-            .map_err(|e| ClientError::from_transaction(e, ixs))
+            .map_err(|e| ClientError::from_transaction(e, &sent))
     }
 
     async fn get_account(&mut self, address: Pubkey) -> Result<Option<Account>, ClientError> {

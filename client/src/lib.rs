@@ -2,6 +2,7 @@
 //! programs' own Anchor types, event decoding, and the embedded in-process runtime.
 
 pub mod cluster;
+pub mod compute_budget;
 pub mod demo;
 pub mod embedded;
 pub mod events;
@@ -21,6 +22,7 @@ pub mod transport;
 pub mod views;
 pub mod worker;
 
+pub use compute_budget::ComputeBudget;
 pub use embedded::{EmbeddedRuntime, TxOutcome};
 pub use rpc::RpcTransport;
 pub use transport::{ClientError, Transport};

@@ -13,7 +13,7 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::message::Message;
 use solana_sdk::signature::{Keypair, Signer};
 
-use crate::transport::{wire_size, ClientError, Transport};
+use crate::transport::{transaction_bytes, ClientError, Transport};
 use crate::TxOutcome;
 
 /// Signature fee on every cluster today.
@@ -94,7 +94,7 @@ impl<T: Transport> Transport for Metered<T> {
             .map_or(self.inner.fee_payer(), |s| s.pubkey());
         let message = Message::new(ixs, Some(&payer));
         let signatures = message.header.num_required_signatures as u64;
-        let bytes = wire_size(&message);
+        let bytes = transaction_bytes(ixs, &payer);
         // A refused transaction pays its fees too.
         let result = self.inner.send_transaction(ixs, signers).await;
         let cost = self.phases.entry(phase_of(ixs)).or_default();

@@ -1,6 +1,7 @@
-//! `Transport` over JSON-RPC: devnet, mainnet, or a local validator running an SBF
-//! build of the programs. Not exercised here (no cluster can be reached from these
-//! machines, and no SBF build exists); the embedded runtime runs the same client code.
+//! `Transport` over JSON-RPC: devnet, mainnet, or a local validator running the SBF
+//! build of the programs (`tools/sbf/build.sh`). Not exercised here yet (no validator
+//! runs on these machines); the embedded runtime, in its SBF mode, runs the same
+//! client code against the same binaries.
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
 use solana_transaction_status_client_types::{UiInstruction, UiTransactionEncoding};
 
+use crate::compute_budget::ComputeBudget;
 use crate::events::RawEvent;
 use crate::transport::{ClientError, Transport};
 use crate::TxOutcome;
@@ -27,6 +29,8 @@ pub struct RpcTransport {
     client: RpcClient,
     /// Pays for transactions that no signer pays for.
     wallet: Keypair,
+    /// The compute budget put on every transaction.
+    pub compute_budget: ComputeBudget,
 }
 
 impl RpcTransport {
@@ -38,7 +42,14 @@ impl RpcTransport {
                 CommitmentConfig::confirmed(),
             ),
             wallet,
+            compute_budget: ComputeBudget::default(),
         }
+    }
+
+    /// Every transaction also offers `micro_lamports` per compute unit (priority fee).
+    pub fn with_unit_price(mut self, micro_lamports: u64) -> Self {
+        self.compute_budget.unit_price_micro_lamports = Some(micro_lamports);
+        self
     }
 }
 
@@ -59,6 +70,9 @@ impl Transport for RpcTransport {
         ixs: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<TxOutcome, ClientError> {
+        // A refusal's instruction index points into what was sent, budget included.
+        let budgeted = self.compute_budget.apply(ixs);
+        let ixs = budgeted.as_slice();
         let payer = signers.first().copied().unwrap_or(&self.wallet);
         let mut all: Vec<&Keypair> = vec![payer];
         all.extend(signers.iter().filter(|k| k.pubkey() != payer.pubkey()));

@@ -17,6 +17,7 @@ use spl_associated_token_account_interface::address::get_associated_token_addres
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 use spl_token_interface::state::Account as SplAccount;
 
+use crate::compute_budget::ComputeBudget;
 use crate::TxOutcome;
 
 /// What a transport answers when something goes wrong. Program errors come back by
@@ -334,9 +335,16 @@ pub fn wire_size(message: &solana_sdk::message::Message) -> usize {
     1 + 64 * message.header.num_required_signatures as usize + message.serialize().len()
 }
 
-/// Wire size of a transaction of `ixs` paid by `payer`.
+/// Wire size of a transaction of `ixs` paid by `payer`, with the compute-budget
+/// instructions the client puts in front (limit and price).
 pub fn transaction_bytes(ixs: &[Instruction], payer: &Pubkey) -> usize {
-    wire_size(&solana_sdk::message::Message::new(ixs, Some(payer)))
+    let priced = ComputeBudget {
+        unit_price_micro_lamports: Some(0),
+    };
+    wire_size(&solana_sdk::message::Message::new(
+        &priced.apply(ixs),
+        Some(payer),
+    ))
 }
 
 /// What `send_packed` did with each instruction.

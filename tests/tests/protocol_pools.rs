@@ -2,9 +2,11 @@
 //! settlement by the consensus rule, credits and claims, with exact balances,
 //! chunking independence, and every bad input refused with its error.
 
+use ale_client::embedded::ProgramBuild;
 use ale_client::pda;
 use ale_client::protocol as ix;
 use ale_client::transport::wire_size;
+use ale_client::ComputeBudget;
 use ale_math::gamification::{level, BADGE_FIRST_TASK};
 use ale_protocol::constants::{MAX_ITEMS_PER_SETTLE, MAX_TICKET_ITEMS, MAX_VOTES_PER_SETTLE};
 use ale_protocol::error::ProtocolError;
@@ -14,7 +16,9 @@ use ale_protocol::state::{
 };
 use ale_tests::{assert_error, snapshot};
 use anchor_lang::prelude::Pubkey;
+use solana_sdk::instruction::InstructionError;
 use solana_sdk::signature::Signer;
+use solana_sdk::transaction::TransactionError;
 
 use ale_tests::pool::{params, Pool, PRICE};
 
@@ -264,6 +268,22 @@ async fn one_settle_transaction_credits_256_votes_and_stops_at_the_vote_cap() {
     let message = solana_sdk::message::Message::new(&[budget, settle.clone()], Some(&payer));
     let size = wire_size(&message);
     assert!(size <= 1_232, "settle transaction is {size} bytes");
+    // On the SBF build this call takes more than the 200,000 CU a cluster grants an
+    // instruction when the transaction names no limit: without the client's compute
+    // budget the meter runs out (the runtime reports ProgramFailedToComplete) and
+    // nothing changes; with it, it lands.
+    if pool.env.rt.program_build != ProgramBuild::Native {
+        pool.env.rt.compute_budget = None;
+        let refused = pool.settle(batch, &b, 0, MAX_ITEMS_PER_SETTLE).await.err();
+        assert_eq!(
+            refused,
+            Some(TransactionError::InstructionError(
+                0,
+                InstructionError::ProgramFailedToComplete
+            ))
+        );
+        pool.env.rt.compute_budget = Some(ComputeBudget::default());
+    }
     let first = pool
         .settle(batch, &b, 0, MAX_ITEMS_PER_SETTLE)
         .await
