@@ -22,6 +22,12 @@ pub const DEFAULT_INSTRUCTION_COMPUTE_UNITS: u32 = 200_000;
 /// upstream LLVM, and input shapes the tests did not reach may cost a little more.
 pub const MARGIN_PERCENT: u32 = 25;
 
+/// Added to every ALE instruction's figure: Anchor finds a PDA's bump on chain, and each
+/// address that misses costs ~1,500 CU, so the same instruction costs more for some
+/// accounts than for others (tests draw fresh keys every run); this covers a dozen
+/// misses beyond the measured case.
+pub const BUMP_SEARCH_ALLOWANCE: u32 = 20_000;
+
 /// What a compute-budget instruction itself costs (a builtin's fixed charge).
 const BUDGET_INSTRUCTION_COMPUTE_UNITS: u32 = 150;
 
@@ -35,14 +41,14 @@ const PROTOCOL_MEASURED: &[(&[u8], u32)] = &[
     (protocol_ix::RotateQualification::DISCRIMINATOR, 7_576),
     (protocol_ix::CommitQualification::DISCRIMINATOR, 14_071),
     (protocol_ix::JoinCommunity::DISCRIMINATOR, 33_533),
-    (protocol_ix::TakeTicket::DISCRIMINATOR, 51_391),
-    (protocol_ix::CommitVotes::DISCRIMINATOR, 16_652),
-    (protocol_ix::RevealVotes::DISCRIMINATOR, 45_404),
-    (protocol_ix::ClaimPay::DISCRIMINATOR, 25_578),
+    (protocol_ix::TakeTicket::DISCRIMINATOR, 52_613),
+    (protocol_ix::CommitVotes::DISCRIMINATOR, 16_657),
+    (protocol_ix::RevealVotes::DISCRIMINATOR, 45_467),
+    (protocol_ix::ClaimPay::DISCRIMINATOR, 31_578),
     (protocol_ix::ClaimDeposits::DISCRIMINATOR, 32_661),
     (protocol_ix::SetPushPayouts::DISCRIMINATOR, 11_257),
     (protocol_ix::ClaimCommunityReward::DISCRIMINATOR, 35_610),
-    (protocol_ix::PostBatch::DISCRIMINATOR, 75_557),
+    (protocol_ix::PostBatch::DISCRIMINATOR, 81_578),
     (protocol_ix::CancelItems::DISCRIMINATOR, 26_013),
     (protocol_ix::RevealGold::DISCRIMINATOR, 10_734),
     (protocol_ix::RefundExpired::DISCRIMINATOR, 35_159),
@@ -52,19 +58,19 @@ const PROTOCOL_MEASURED: &[(&[u8], u32)] = &[
     ),
     (protocol_ix::CloseExpiredTicket::DISCRIMINATOR, 10_423),
     (protocol_ix::DrawCommunityRewards::DISCRIMINATOR, 52_879),
-    (protocol_ix::PushPayouts::DISCRIMINATOR, 22_954),
+    (protocol_ix::PushPayouts::DISCRIMINATOR, 49_000),
     (protocol_ix::CloseBatch::DISCRIMINATOR, 21_434),
 ];
 
 /// settle_round at its caps (`MAX_VOTED_ITEMS_PER_SETTLE` items decided on d_duck, the
 /// densest call measured; 256 credited votes on 16 items take 270,282).
-pub const SETTLE_ROUND_MEASURED: u32 = 724_448;
+pub const SETTLE_ROUND_MEASURED: u32 = 751_738;
 
 const STAKING_MEASURED: &[(&[u8], u32)] = &[
     (staking_ix::Initialize::DISCRIMINATOR, 51_794),
     (staking_ix::GenesisMint::DISCRIMINATOR, 17_260),
     (staking_ix::CrankInflation::DISCRIMINATOR, 22_257),
-    (staking_ix::OpenStakeAccount::DISCRIMINATOR, 17_179),
+    (staking_ix::OpenStakeAccount::DISCRIMINATOR, 18_679),
     (staking_ix::Stake::DISCRIMINATOR, 26_495),
     (staking_ix::RequestUnstake::DISCRIMINATOR, 12_327),
     (staking_ix::Withdraw::DISCRIMINATOR, 26_495),
@@ -107,6 +113,8 @@ pub fn instruction_compute_units(ix: &Instruction) -> u32 {
         .find(|(discriminator, _)| ix.data.starts_with(discriminator))
         .map_or(DEFAULT_INSTRUCTION_COMPUTE_UNITS, |(_, cu)| {
             with_margin(*cu)
+                .saturating_add(BUMP_SEARCH_ALLOWANCE)
+                .min(MAX_TRANSACTION_COMPUTE_UNITS)
         })
 }
 
@@ -172,10 +180,10 @@ mod tests {
         let commit = ale_ix(ale_protocol::ID, protocol_ix::CommitVotes::DISCRIMINATOR);
         let ixs = ComputeBudget::default().apply(&[take.clone(), commit.clone()]);
         assert_eq!(ixs.len(), 3);
-        let expected = with_margin(51_391) + with_margin(16_652) + 150;
+        let expected = with_margin(52_613) + with_margin(16_657) + 2 * BUMP_SEARCH_ALLOWANCE + 150;
         assert_eq!(ixs[0], Budget::set_compute_unit_limit(expected));
         assert_eq!(&ixs[1..], &[take, commit]);
-        assert!(with_margin(51_391) >= 51_391 * 5 / 4);
+        assert!(with_margin(52_613) >= 52_613 * 5 / 4);
     }
 
     #[test]
@@ -189,6 +197,29 @@ mod tests {
         assert_eq!(priced.len(), 3);
         let own = vec![Budget::set_compute_unit_limit(7), claim];
         assert_eq!(ComputeBudget::default().apply(&own), own);
+    }
+
+    #[test]
+    fn every_instruction_but_settle_fits_the_default_grant() {
+        for (discriminator, _) in PROTOCOL_MEASURED.iter().chain(STAKING_MEASURED) {
+            let program = if PROTOCOL_MEASURED.iter().any(|(d, _)| d == discriminator) {
+                ale_protocol::ID
+            } else {
+                ale_staking::ID
+            };
+            let limit = instruction_compute_units(&ale_ix(program, discriminator));
+            if *discriminator == protocol_ix::SettleRound::DISCRIMINATOR {
+                assert!(
+                    limit <= MAX_TRANSACTION_COMPUTE_UNITS,
+                    "settle asks {limit}"
+                );
+            } else {
+                assert!(
+                    limit <= DEFAULT_INSTRUCTION_COMPUTE_UNITS,
+                    "{discriminator:?} asks {limit}"
+                );
+            }
+        }
     }
 
     #[test]
