@@ -58,7 +58,7 @@ const PROTOCOL_MEASURED: &[(&[u8], u32)] = &[
     ),
     (protocol_ix::CloseExpiredTicket::DISCRIMINATOR, 10_423),
     (protocol_ix::DrawCommunityRewards::DISCRIMINATOR, 52_879),
-    (protocol_ix::PushPayouts::DISCRIMINATOR, 49_000),
+    (protocol_ix::PushPayouts::DISCRIMINATOR, 106_272),
     (protocol_ix::CloseBatch::DISCRIMINATOR, 21_434),
 ];
 
