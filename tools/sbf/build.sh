@@ -116,7 +116,7 @@ cargo_sbf() {
         -C link-arg=--arch=v0 \
         -C link-arg=--llvm-args=-bpf-stack-size=4096 \
         -C passes=lower-atomic \
-        -D warnings | sed 's/\x1f$//')" \
+        "${sbf_lints:--Dwarnings}" | sed 's/\x1f$//')" \
     /usr/bin/cargo build --release --manifest-path "$manifest" \
         --target "$here/sbpf-solana-solana.json" \
         -Z build-std=std,panic_abort -Z build-std-features=compiler-builtins-mem \
@@ -133,6 +133,30 @@ build_program() {
         "$(( $(date +%s) - t0 ))"
 }
 
+# SPL Token from crates.io, built with this route: the calibration of compute units
+# (docs/COMPUTE.md) runs the same instructions through it and the runtime's own binary.
+build_spl_token() {
+    local src="$cache/spl-token-$SPL_TOKEN_VERSION-src"
+    if [ ! -f "$src/Cargo.toml" ]; then
+        local work="$cache/spl-token-fetch.tmp"
+        rm -rf "$work" "$src" && mkdir -p "$work/src"
+        printf '[package]\nname = "fetch-spl-token"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nspl-token = { version = "=%s", default-features = false }\n' \
+            "$SPL_TOKEN_VERSION" >"$work/Cargo.toml"
+        touch "$work/src/lib.rs"
+        cargo fetch --quiet --manifest-path "$work/Cargo.toml"
+        tar -xzf "$(ls "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/"spl-token-$SPL_TOKEN_VERSION.crate" | head -1)" -C "$work"
+        mv "$work/spl-token-$SPL_TOKEN_VERSION" "$src"
+        rm -rf "$work"
+    fi
+    local t0; t0=$(date +%s)
+    # Its own lints are upstream's business: warnings stay warnings.
+    sbf_lints=--cap-lints=warn cargo_sbf "$src/Cargo.toml"
+    mkdir -p "$deploy_dir"
+    cp "$target_dir/sbf/sbpf-solana-solana/release/libspl_token.so" "$deploy_dir/spl_token.so"
+    printf '%-18s %8s bytes  built in %ss\n' "spl_token.so" "$(stat -c %s "$deploy_dir/spl_token.so")" \
+        "$(( $(date +%s) - t0 ))"
+}
+
 install_debian_rust
 install_llvm23
 install_sbpf_linker
@@ -146,4 +170,5 @@ echo "std:       $std_src"
 # `no-entrypoint` that ale-protocol's dependency on it asks for.
 build_program ale-staking ale_staking
 build_program ale-protocol ale_protocol
+if [ "${1:-}" = spl-token ]; then build_spl_token; fi
 step "done: $deploy_dir"
