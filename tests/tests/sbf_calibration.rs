@@ -36,7 +36,7 @@ async fn run_token_steps(own_binary: Option<Vec<u8>>) -> (Vec<(&'static str, u64
     let (from, to) = (Keypair::new(), Keypair::new());
     let owner = payer.pubkey();
     let rent = banks.get_rent().await.unwrap();
-    let mut create = |key: &Keypair, space: usize| {
+    let create = |key: &Keypair, space: usize| {
         solana_system_interface::instruction::create_account(
             &owner,
             &key.pubkey(),
