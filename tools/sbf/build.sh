@@ -59,8 +59,10 @@ install_llvm23() {
 install_sbpf_linker() {
     # data-sections: .data*/.bss* of `std` become read-only data.
     # v0-stack-args: arguments past the fifth go to the callee's frame past the v0 frame gap.
+    # security-txt: the program's `SECURITY_TXT` text becomes a `.security.txt` section.
     local patches=("$here/sbpf-linker-$SBPF_LINKER_VERSION-data-sections.patch"
-        "$here/sbpf-linker-$SBPF_LINKER_VERSION-v0-stack-args.patch")
+        "$here/sbpf-linker-$SBPF_LINKER_VERSION-v0-stack-args.patch"
+        "$here/sbpf-linker-$SBPF_LINKER_VERSION-security-txt.patch")
     local patch_id
     patch_id="$(cat "${patches[@]}" | sha256sum | cut -c1-12)"
     linker_root="$cache/sbpf-linker-$SBPF_LINKER_VERSION-$patch_id-llvm-$LLVM_WHEEL_VERSION"

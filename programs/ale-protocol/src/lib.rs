@@ -19,6 +19,19 @@ use state::ConversionRate;
 
 declare_id!("2Qv6kZnQBjav2g3QcpyWe5gdijkoXdtpKcTJNo3s5Jz5");
 
+// Read by explorers and `query-security-txt` from the deployed binary; every link
+// derives from the workspace's `repository` (see SECURITY.md).
+#[cfg(not(feature = "no-entrypoint"))]
+solana_security_txt::security_txt! {
+    name: "ALE protocol",
+    project_url: env!("CARGO_PKG_REPOSITORY"),
+    contacts: concat!("link:", env!("CARGO_PKG_REPOSITORY"), "/security/advisories/new"),
+    policy: concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/SECURITY.md"),
+    preferred_languages: "en",
+    source_code: env!("CARGO_PKG_REPOSITORY"),
+    source_release: env!("CARGO_PKG_VERSION")
+}
+
 #[program]
 pub mod ale_protocol {
     use super::*;
