@@ -11,10 +11,14 @@ fn both_binaries_carry_a_parseable_security_txt_section() {
     let ProgramBuild::Sbf(dir) = ProgramBuild::from_env() else {
         return;
     };
-    for (file, name) in [("ale_staking.so", "ALE staking"), ("ale_protocol.so", "ALE protocol")] {
+    for (file, name) in [
+        ("ale_staking.so", "ALE staking"),
+        ("ale_protocol.so", "ALE protocol"),
+    ] {
         let path = dir.join(file);
-        let elf = std::fs::read(&path)
-            .unwrap_or_else(|e| panic!("{} ({e}): build it with tools/sbf/build.sh", path.display()));
+        let elf = std::fs::read(&path).unwrap_or_else(|e| {
+            panic!("{} ({e}): build it with tools/sbf/build.sh", path.display())
+        });
         let parsed = object::File::parse(&*elf).expect("an ELF file");
         let section = parsed
             .section_by_name(".security.txt")
@@ -26,8 +30,14 @@ fn both_binaries_carry_a_parseable_security_txt_section() {
         assert_eq!(security_txt.name, name);
         assert_eq!(security_txt.project_url, repository);
         assert_eq!(security_txt.source_code.as_deref(), Some(repository));
-        assert_eq!(security_txt.policy, format!("{repository}/blob/main/SECURITY.md"));
-        assert_eq!(security_txt.source_release.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+        assert_eq!(
+            security_txt.policy,
+            format!("{repository}/blob/main/SECURITY.md")
+        );
+        assert_eq!(
+            security_txt.source_release.as_deref(),
+            Some(env!("CARGO_PKG_VERSION"))
+        );
         assert_eq!(security_txt.contacts.len(), 1, "{file}: one contact");
         // The section is outside every loaded segment: the VM never maps it.
         assert_eq!(section.address(), 0, "{file}: .security.txt is not loaded");

@@ -1,6 +1,6 @@
-//! Calibration of the SBF route's compute units (docs/COMPUTE.md): SPL Token built with
-//! `tools/sbf/build.sh spl-token` runs the same instructions as the runtime's own SPL
-//! Token binary (built by Solana's platform-tools), with the same results; the test
+//! Calibration of the SBF route's compute units (docs/COMPUTE.md): SPL Token 3.5.0 built
+//! with `tools/sbf/build.sh spl-token` runs the same instructions as the runtime's own
+//! binary of that release (built by Solana's bpf-tools), with the same results; the test
 //! prints each instruction's compute units under both and their ratio. SBF mode only
 //! (`ALE_SBF`): natively there is no binary of ours to compare.
 
@@ -115,7 +115,7 @@ async fn spl_token_built_with_this_route_matches_the_runtimes_binary() {
     let (theirs, their_balance) = run_token_steps(None).await;
     assert_eq!(our_balance, AMOUNT);
     assert_eq!(our_balance, their_balance);
-    println!("| SPL Token instruction | platform-tools (CU) | this route (CU) | ratio |");
+    println!("| SPL Token 3.5.0 instruction | Solana's bpf-tools (CU) | this route (CU) | ratio |");
     println!("|---|---:|---:|---:|");
     for ((name, our_units), (_, their_units)) in ours.iter().zip(&theirs) {
         println!(

@@ -20,7 +20,9 @@ deploy_dir="$target_dir/deploy"
 RUST_VERSION=1.96.0
 LLVM_WHEEL_VERSION=23.1.1.post0
 SBPF_LINKER_VERSION=0.2.6
-SPL_TOKEN_VERSION=9.0.0
+# The release the runtime's own SPL Token binary was built from (solana-program-binaries
+# 3.1.12 ships spl_token-3.5.0.so), so the calibration compares toolchains on one source.
+SPL_TOKEN_VERSION=3.5.0
 
 started=$(date +%s)
 step() { printf '[sbf %4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
@@ -112,7 +114,7 @@ cargo_sbf() {
     local manifest="$1"; shift
     RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
     __CARGO_TESTS_ONLY_SRC_ROOT="$std_src/library" \
-    CARGO_TARGET_DIR="$target_dir/sbf" \
+    CARGO_TARGET_DIR="${sbf_target_dir:-$target_dir/sbf}" \
     CARGO_ENCODED_RUSTFLAGS="$(printf '%s\x1f' \
         -C "linker=$sbpf_linker" \
         -C link-arg=--arch=v0 \
@@ -150,11 +152,16 @@ build_spl_token() {
         mv "$work/spl-token-$SPL_TOKEN_VERSION" "$src"
         rm -rf "$work"
     fi
+    # The crate ships no lock; ours pins ahash 0.8.11 (0.8.15's getrandom 0.4 has no
+    # Solana backend) and solana-program 1.18.26, the last 1.x.
+    cp "$here/spl-token-$SPL_TOKEN_VERSION.Cargo.lock" "$src/Cargo.lock"
     local t0; t0=$(date +%s)
-    # Its own lints are upstream's business: warnings stay warnings.
-    sbf_lints=--cap-lints=warn cargo_sbf "$src/Cargo.toml"
+    # Its own target dir (other flags would make cargo rebuild ours), and its own lints
+    # are upstream's business: warnings stay warnings.
+    sbf_target_dir="$target_dir/sbf-spl-token" sbf_lints=--cap-lints=warn \
+        cargo_sbf "$src/Cargo.toml" --locked
     mkdir -p "$deploy_dir"
-    cp "$target_dir/sbf/sbpf-solana-solana/release/libspl_token.so" "$deploy_dir/spl_token.so"
+    cp "$target_dir/sbf-spl-token/sbpf-solana-solana/release/libspl_token.so" "$deploy_dir/spl_token.so"
     printf '%-18s %8s bytes  built in %ss\n' "spl_token.so" "$(stat -c %s "$deploy_dir/spl_token.so")" \
         "$(( $(date +%s) - t0 ))"
 }
