@@ -131,6 +131,8 @@ pub struct EmbeddedRuntime {
     pub compute_budget: Option<ComputeBudget>,
     /// How the ALE programs run in this bank.
     pub program_build: ProgramBuild,
+    /// Compute units the last processed transaction consumed (landed or refused).
+    last_compute_units: Option<u64>,
 }
 
 /// The embedded bank's accounts and clock, saved between runs of the CLI.
@@ -165,6 +167,7 @@ impl EmbeddedRuntime {
             sent: HashSet::new(),
             touched: BTreeSet::new(),
             compute_budget: Some(ComputeBudget::default()),
+            last_compute_units: None,
             program_build: build.clone(),
         }
     }
@@ -241,11 +244,27 @@ impl EmbeddedRuntime {
         signers: &[&Keypair],
     ) -> Result<(), TransactionError> {
         let tx = self.transaction(ixs, signers).await;
-        self.context
+        self.process(tx).await
+    }
+
+    /// Compute units the last transaction sent consumed, compute-budget instructions
+    /// included (150 CU each): in the SBF VM what a cluster meters; natively only the
+    /// builtins' fixed charges.
+    pub fn last_compute_units(&self) -> Option<u64> {
+        self.last_compute_units
+    }
+
+    async fn process(&mut self, tx: Transaction) -> Result<(), TransactionError> {
+        let processed = self
+            .context
             .banks_client
-            .process_transaction(tx)
+            .process_transaction_with_metadata(tx)
             .await
-            .map_err(into_tx_error)
+            .map_err(into_tx_error)?;
+        self.last_compute_units = processed
+            .metadata
+            .map(|metadata| metadata.compute_units_consumed);
+        processed.result
     }
 
     /// As `send`, and also returns the events the transaction emitted. The runtime's
@@ -278,17 +297,22 @@ impl EmbeddedRuntime {
                 RawEvent::from_inner_instruction(program, &inner.instruction.data)
             })
             .collect();
-        self.context
-            .banks_client
-            .process_transaction(tx)
-            .await
-            .map_err(into_tx_error)?;
+        self.process(tx).await?;
         Ok(TxOutcome { events })
     }
 
+    /// `ixs` under this runtime's compute budget (unchanged when it has none, or when
+    /// they already carry a compute-budget instruction).
+    fn budgeted(&self, ixs: &[Instruction]) -> Vec<Instruction> {
+        match self.compute_budget {
+            Some(budget) => budget.apply(ixs),
+            None => ixs.to_vec(),
+        }
+    }
+
     async fn transaction(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
-        let budgeted = self.compute_budget.map(|budget| budget.apply(ixs));
-        let ixs = budgeted.as_deref().unwrap_or(ixs);
+        let budgeted = self.budgeted(ixs);
+        let ixs = budgeted.as_slice();
         let payer = self.context.payer.insecure_clone();
         // The runtime's payer pays; a signer the instructions do not ask for (a
         // worker sending its own reveal, which needs no signature) is not added.
@@ -524,9 +548,7 @@ impl Transport for EmbeddedRuntime {
         signers: &[&Keypair],
     ) -> Result<TxOutcome, ClientError> {
         // Budgeted here, so a refusal's instruction index points into what was sent.
-        let sent = self
-            .compute_budget
-            .map_or_else(|| ixs.to_vec(), |budget| budget.apply(ixs));
+        let sent = self.budgeted(ixs);
         self.send_with_events(&sent, signers)
             .await
             .map_err(|e| ClientError::from_transaction(e, &sent))

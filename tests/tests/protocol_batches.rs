@@ -4,6 +4,7 @@
 
 use ale_client::pda;
 use ale_client::protocol as ix;
+use ale_protocol::constants::MAX_ITEMS_PER_REFUND_CALL;
 use ale_protocol::error::ProtocolError;
 use ale_protocol::events::{BatchPosted, ItemsRefunded};
 use ale_protocol::state::{Batch, ItemTable};
@@ -248,7 +249,7 @@ async fn cancel_refund_close(chunks: &[u32]) -> (Batch, u64, [u64; 4]) {
 
 #[tokio::test]
 async fn refunds_after_the_deadline_do_not_depend_on_chunking() {
-    let whole = cancel_refund_close(&[2_048]).await;
+    let whole = cancel_refund_close(&[MAX_ITEMS_PER_REFUND_CALL]).await;
     let sevens = cancel_refund_close(&[7]).await;
     let mixed = cancel_refund_close(&[1, 2, 3, 30]).await;
     assert_eq!(whole.0.items_refunded, 35);
@@ -426,7 +427,12 @@ async fn cancels_refunds_and_closes_refuse_foreign_accounts_and_early_calls() {
     .await;
     refused(
         &mut env,
-        &[ix::cancel_items(address, &b, 0, 2_049)],
+        &[ix::cancel_items(
+            address,
+            &b,
+            0,
+            MAX_ITEMS_PER_REFUND_CALL + 1,
+        )],
         &[&owner],
         &watched,
         ProtocolError::TooManyItemsPerCall,

@@ -1,5 +1,7 @@
 //! Caps and limits, each with the reasoning that sizes it.
 
+use static_assertions::const_assert;
+
 /// Label schema: at least a yes/no question, at most 16 classes (labels fit a nibble).
 pub const MIN_CLASSES: u8 = 2;
 pub const MAX_CLASSES: u8 = 16;
@@ -60,10 +62,17 @@ pub const MAX_VOTES_PER_SETTLE: u32 = 256;
 /// list is fixed: it never grows with voters.
 pub const MAX_VOTED_ITEMS_PER_SETTLE: u32 = 64;
 
-/// Items one `cancel_items` or `refund_expired` call walks. Per item: one 8-byte state
-/// read and write (~100 CU); one token transfer (~4,700 CU) per call. 2,048 items stay
-/// well under the 200,000 CU default; the cursor makes the work resumable.
-pub const MAX_ITEMS_PER_REFUND_CALL: u32 = 2_048;
+/// Items one `cancel_items` or `refund_expired` call walks; the cursor makes the work
+/// resumable. Measured on the SBF build (docs/COMPUTE.md): ~11,000 CU a call, ~146 CU a
+/// refunded item, ~25 a skipped one, ~100 a returned deposit (2,048 refunded items took
+/// 270,709 CU, past the 200,000 CU default, where the paper estimate of ~100 CU an item
+/// had put them well under). 512 items with MAX_VOTES_PER_REFUND_CALL deposits come to
+/// ~112,000 CU, so the client's budget (+25 %, bump allowance) stays under the default.
+pub const MAX_ITEMS_PER_REFUND_CALL: u32 = 512;
+/// Revealed votes whose deposits one `refund_expired` call returns (one ledger entry
+/// write each): the call stops before an item that would pass it, as settlement does.
+pub const MAX_VOTES_PER_REFUND_CALL: u32 = 256;
+const_assert!(MAX_VOTES_PER_REFUND_CALL as usize >= crate::state::MAX_VOTES_PER_ITEM);
 
 /// Fees are in basis points.
 pub const BPS_DENOMINATOR: u64 = 10_000;

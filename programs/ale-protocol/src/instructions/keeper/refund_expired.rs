@@ -1,7 +1,7 @@
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 
-use crate::constants::MAX_ITEMS_PER_REFUND_CALL;
+use crate::constants::{MAX_ITEMS_PER_REFUND_CALL, MAX_VOTES_PER_REFUND_CALL};
 use crate::error::{OrMathOverflow, ProtocolError};
 use crate::escrow::*;
 use crate::events::ItemsRefunded;
@@ -12,9 +12,10 @@ use crate::state::{
 };
 
 /// Permissionless after the deadline: walks up to `max_items` items from the batch's
-/// refund cursor and returns the price of every undecided one to the poster's refund
-/// account (the only destination it can pay). Resumable; the end state does not
-/// depend on how the work is chunked.
+/// refund cursor, stopping before an item whose revealed votes would take the call past
+/// MAX_VOTES_PER_REFUND_CALL deposits returned, and returns the price of every undecided
+/// one to the poster's refund account (the only destination it can pay). Resumable; the
+/// end state does not depend on how the work is chunked.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RefundExpired<'info> {
@@ -52,9 +53,11 @@ impl RefundExpired<'_> {
 #[access_control(ctx.accounts.validate(max_items))]
 pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()> {
     let start = ctx.accounts.escrow.batch.refund_cursor;
-    let end = start
+    let limit = start
         .saturating_add(max_items)
         .min(ctx.accounts.escrow.batch.item_count);
+    let mut end = start;
+    let mut votes_returned = 0u32;
     let mut refunded_items = 0u32;
     let deposit = ctx.accounts.community.vote_deposit;
     let mut deposits_forfeited = 0u64;
@@ -65,10 +68,18 @@ pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()>
         let info = ctx.accounts.escrow.item_table.to_account_info();
         let mut data = info.try_borrow_mut_data()?;
         let items = item_states_mut(&mut data)?;
-        for item in &mut items[start as usize..end as usize] {
+        for item in &mut items[start as usize..limit as usize] {
             if item.is_undecided() {
                 // Revealed votes get their deposits back; unrevealed reservations do not.
                 if item.status != ITEM_UNRESOLVED {
+                    // An item holds at most MAX_VOTES_PER_ITEM votes, so the first fits.
+                    let with_item = votes_returned
+                        .safe_add(item.vote_count as u32)
+                        .or_overflow()?;
+                    if with_item > MAX_VOTES_PER_REFUND_CALL {
+                        break;
+                    }
+                    votes_returned = with_item;
                     return_deposits(&item.votes[..item.vote_count as usize], entries, deposit)?;
                 }
                 let lapsed = item.reserved.saturating_sub(item.vote_count) as u64;
@@ -79,6 +90,7 @@ pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()>
                 item.status = ITEM_REFUNDED;
                 refunded_items += 1;
             }
+            end = end.safe_add(1).or_overflow()?;
         }
     }
     let community = &mut ctx.accounts.community;
