@@ -48,7 +48,7 @@ const PROTOCOL_MEASURED: MeasuredTable = &[
     (protocol_ix::CreateCommunity::DISCRIMINATOR, 60_273),
     (protocol_ix::RevealQualificationKey::DISCRIMINATOR, 8_264),
     (protocol_ix::RotateQualification::DISCRIMINATOR, 7_576),
-    (protocol_ix::CommitQualification::DISCRIMINATOR, 15_806),
+    (protocol_ix::CommitQualification::DISCRIMINATOR, 17_156),
     (protocol_ix::JoinCommunity::DISCRIMINATOR, 33_533),
     (protocol_ix::TakeTicket::DISCRIMINATOR, 52_613),
     (protocol_ix::CommitVotes::DISCRIMINATOR, 16_657),
@@ -81,12 +81,12 @@ pub const REFUND_EXPIRED_MEASURED: u32 = 110_510;
 
 /// settle_round at its caps (`MAX_VOTED_ITEMS_PER_SETTLE` items decided on d_duck, the
 /// densest call measured; 256 credited votes on 16 items take 270,282).
-pub const SETTLE_ROUND_MEASURED: u32 = 751_738;
+pub const SETTLE_ROUND_MEASURED: u32 = 782_145;
 
 const STAKING_MEASURED: MeasuredTable = &[
     (staking_ix::Initialize::DISCRIMINATOR, 51_794),
     (staking_ix::GenesisMint::DISCRIMINATOR, 17_260),
-    (staking_ix::CrankInflation::DISCRIMINATOR, 22_257),
+    (staking_ix::CrankInflation::DISCRIMINATOR, 45_732),
     (staking_ix::OpenStakeAccount::DISCRIMINATOR, 18_679),
     (staking_ix::Stake::DISCRIMINATOR, 26_495),
     (staking_ix::RequestUnstake::DISCRIMINATOR, 12_327),

@@ -1,7 +1,8 @@
 //! Instructions whose work grows with an input no other test drives to its cap, sent at
 //! their largest allowed input: an exam of `MAX_QUALIFICATION_ITEMS` answers, a batch of
 //! `MAX_BATCH_ITEMS` items, cancels and refunds of `MAX_ITEMS_PER_REFUND_CALL` items, a
-//! refund returning `MAX_VOTES_PER_REFUND_CALL` deposits.
+//! refund returning `MAX_VOTES_PER_REFUND_CALL` deposits, an inflation crank walking
+//! `MAX_EMISSION_SEGMENTS` segments.
 //! Each must land; on SBF (`ALE_SBF`) its transaction must also fit both the client's
 //! budget for it and the 200,000 CU a cluster grants an instruction by default, and the
 //! test prints the figure (tools/sbf/compute-units.sh collects them with the suite's).
@@ -10,14 +11,16 @@ use ale_client::compute_budget::{instruction_compute_units, DEFAULT_INSTRUCTION_
 use ale_client::embedded::ProgramBuild;
 use ale_client::pda;
 use ale_client::protocol::{self as ix, JoinWith};
+use ale_client::{staking, EmbeddedRuntime};
 use ale_math::inflation::ONE_ALE;
 use ale_protocol::constants::{
     MAX_BATCH_ITEMS, MAX_ITEMS_PER_REFUND_CALL, MAX_QUALIFICATION_ITEMS, MAX_VOTES_PER_REFUND_CALL,
 };
 use ale_protocol::instructions::JoinProof;
 use ale_protocol::state::JoinRule;
+use ale_staking::constants::MAX_EMISSION_SEGMENTS;
 use ale_tests::pool::{params, Pool};
-use ale_tests::{Poster, ProtocolEnv};
+use ale_tests::{Poster, ProtocolEnv, StakingEnv};
 use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sha256_hasher::hashv;
@@ -25,19 +28,18 @@ use solana_sha256_hasher::hashv;
 /// Sends `ixs`, which must land, and on SBF checks the transaction's compute units
 /// against the client's budget for the last of them and the cluster's default.
 async fn send_at_cap(
-    env: &mut ProtocolEnv,
+    rt: &mut EmbeddedRuntime,
     label: &str,
     ixs: &[Instruction],
     signers: &[&Keypair],
 ) {
-    env.rt
-        .send(ixs, signers)
+    rt.send(ixs, signers)
         .await
         .unwrap_or_else(|e| panic!("{label}: {e}"));
-    if !matches!(env.rt.program_build, ProgramBuild::Sbf(_)) {
+    if !matches!(rt.program_build, ProgramBuild::Sbf(_)) {
         return;
     }
-    let units = env.rt.last_compute_units().expect("metered");
+    let units = rt.last_compute_units().expect("metered");
     let budget = instruction_compute_units(ixs.last().expect("an instruction"));
     println!("| {label} | {units} | {budget} |");
     assert!(
@@ -78,10 +80,10 @@ async fn an_exam_of_the_most_items_is_committed_graded_and_joined() {
     ])
     .to_bytes();
     let commit = ix::commit_qualification(candidate.pubkey(), community, commitment);
-    send_at_cap(&mut env, "CommitQualification", &[commit], &[&candidate]).await;
+    send_at_cap(&mut env.rt, "CommitQualification", &[commit], &[&candidate]).await;
     let reveal = ix::reveal_qualification_key(creator.pubkey(), community, key.clone(), key_salt);
     send_at_cap(
-        &mut env,
+        &mut env.rt,
         "RevealQualificationKey (32-item key)",
         &[reveal],
         &[&creator],
@@ -99,7 +101,7 @@ async fn an_exam_of_the_most_items_is_committed_graded_and_joined() {
         proof,
     );
     send_at_cap(
-        &mut env,
+        &mut env.rt,
         "JoinCommunity by exam (32 answers)",
         &[join],
         &[&candidate],
@@ -171,7 +173,7 @@ async fn the_largest_batch_is_posted_and_its_items_cancelled_and_refunded_at_the
         lamports,
     );
     send_at_cap(
-        &mut env,
+        &mut env.rt,
         "PostBatch (32,768 items, with its item table)",
         &[create_table, post],
         &[&poster.wallet, &table],
@@ -184,7 +186,7 @@ async fn the_largest_batch_is_posted_and_its_items_cancelled_and_refunded_at_the
     let cap = MAX_ITEMS_PER_REFUND_CALL;
     let cancel = ix::cancel_items(address, &batch, 0, cap);
     send_at_cap(
-        &mut env,
+        &mut env.rt,
         "CancelItems (512 items)",
         &[cancel],
         &[&poster.wallet],
@@ -196,7 +198,7 @@ async fn the_largest_batch_is_posted_and_its_items_cancelled_and_refunded_at_the
     // The first call walks the cancelled items; the second refunds a full chunk.
     for _ in 0..2 {
         let refund = ix::refund_expired(address, &batch, cap);
-        send_at_cap(&mut env, "RefundExpired (512 items)", &[refund], &[]).await;
+        send_at_cap(&mut env.rt, "RefundExpired (512 items)", &[refund], &[]).await;
     }
     let end = env.batch(address).await;
     assert_eq!(end.refund_cursor, 2 * cap);
@@ -236,7 +238,7 @@ async fn a_refund_returns_at_most_the_vote_cap_of_deposits_per_call() {
 
     let refund = ix::refund_expired(batch, &b, MAX_ITEMS_PER_REFUND_CALL);
     send_at_cap(
-        &mut pool.env,
+        &mut pool.env.rt,
         "RefundExpired (256 deposits returned)",
         std::slice::from_ref(&refund),
         &[],
@@ -265,4 +267,29 @@ async fn a_refund_returns_at_most_the_vote_cap_of_deposits_per_call() {
         .iter()
         .all(|e| e.deposit_claimable == u64::from(items) * DEPOSIT));
     pool.env.assert_escrow_conserved(batch).await;
+}
+
+/// A crank after a long silence walks MAX_EMISSION_SEGMENTS segments (one per epoch it
+/// closes) and stops short of now; the next call goes on from there.
+#[tokio::test]
+async fn a_crank_after_many_epochs_walks_the_segment_cap_and_stops() {
+    let mut env = StakingEnv::new().await;
+    let staker = env.staker(1_000 * ONE_ALE).await;
+    env.stake(&staker, 1_000 * ONE_ALE).await.unwrap();
+    let epoch = env.config().await.epoch_seconds;
+    let epochs_behind = 3 * MAX_EMISSION_SEGMENTS as i64;
+    env.warp_by(epochs_behind * epoch).await;
+    let now = env.rt.now().await;
+    let before = env.config().await.last_emission_ts;
+    let crank = staking::crank_inflation();
+    send_at_cap(
+        &mut env.rt,
+        "CrankInflation (8 segments)",
+        std::slice::from_ref(&crank),
+        &[],
+    )
+    .await;
+    let after = env.config().await.last_emission_ts;
+    assert!(after > before && after < now, "capped short of now");
+    assert!(after - before <= MAX_EMISSION_SEGMENTS as i64 * epoch);
 }

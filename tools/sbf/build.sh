@@ -139,6 +139,25 @@ build_program() {
 
 # SPL Token from crates.io, built with this route: the calibration of compute units
 # (docs/COMPUTE.md) runs the same instructions through it and the runtime's own binary.
+# The 4 KiB frame limit holds by construction: LLVM's BPF backend refuses a larger frame
+# at link time (error severity, under -bpf-stack-size=4096). This proves it on every
+# build with a probe program whose one function needs 5,000 bytes.
+check_stack_limit() {
+    local log; log="$(mktemp)"
+    if cargo_sbf "$here/stack-probe/Cargo.toml" >"$log" 2>&1; then
+        cat "$log"; rm -f "$log"
+        echo "stack limit NOT enforced: a 5,000-byte frame linked" >&2
+        exit 1
+    fi
+    if ! grep -q "BPF stack limit" "$log"; then
+        cat "$log"; rm -f "$log"
+        echo "stack probe failed for another reason than the frame limit" >&2
+        exit 1
+    fi
+    rm -f "$log"
+    echo "stack:     a 5,000-byte frame is refused at link time (limit 4,096)"
+}
+
 build_spl_token() {
     local src="$cache/spl-token-$SPL_TOKEN_VERSION-src"
     if [ ! -f "$src/Cargo.toml" ]; then
@@ -179,5 +198,6 @@ echo "std:       $std_src"
 # `no-entrypoint` that ale-protocol's dependency on it asks for.
 build_program ale-staking ale_staking
 build_program ale-protocol ale_protocol
+check_stack_limit
 if [ "${1:-}" = spl-token ]; then build_spl_token; fi
 step "done: $deploy_dir"
