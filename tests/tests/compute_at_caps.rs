@@ -21,12 +21,12 @@ use ale_protocol::state::JoinRule;
 use ale_staking::constants::MAX_EMISSION_SEGMENTS;
 use ale_tests::pool::{params, Pool};
 use ale_tests::{Poster, ProtocolEnv, StakingEnv};
+use anchor_lang::Discriminator;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sha256_hasher::hashv;
 
-/// Sends `ixs`, which must land, and on SBF checks the transaction's compute units
-/// against the client's budget for the last of them and the cluster's default.
+/// Sends `ixs`, which must land, and checks its compute units (`check_units`).
 async fn send_at_cap(
     rt: &mut EmbeddedRuntime,
     label: &str,
@@ -36,11 +36,17 @@ async fn send_at_cap(
     rt.send(ixs, signers)
         .await
         .unwrap_or_else(|e| panic!("{label}: {e}"));
+    check_units(rt, label, ixs.last().expect("an instruction"));
+}
+
+/// On SBF: the last transaction's compute units fit the client's budget for
+/// `measured` (an instruction of the same kind) and the cluster's default.
+fn check_units(rt: &EmbeddedRuntime, label: &str, measured: &Instruction) {
     if !matches!(rt.program_build, ProgramBuild::Sbf(_)) {
         return;
     }
     let units = rt.last_compute_units().expect("metered");
-    let budget = instruction_compute_units(ixs.last().expect("an instruction"));
+    let budget = instruction_compute_units(measured);
     println!("| {label} | {units} | {budget} |");
     assert!(
         units <= u64::from(budget),
@@ -149,37 +155,20 @@ async fn the_largest_batch_is_posted_and_its_items_cancelled_and_refunded_at_the
 
     let deadline = env.rt.now().await + 86_400;
     let params = env.batch_params(0, MAX_BATCH_ITEMS, price, deadline);
-    let table = Keypair::new();
-    let table_items = MAX_BATCH_ITEMS;
-    let lamports = env
-        .rt
-        .rent_for(ale_protocol::state::ItemTable::space(table_items))
-        .await;
-    let post = ix::post_batch(
-        ix::PostBatchAccounts {
-            poster: poster.wallet.pubkey(),
-            community,
-            item_table: table.pubkey(),
-            mint: poster.mint,
-            poster_token: poster.token,
-            token_program: spl_token_interface::ID,
-        },
-        params,
+    let address = env
+        .post(&poster, community, params, MAX_BATCH_ITEMS)
+        .await
+        .unwrap();
+    let post_kind = Instruction::new_with_bytes(
+        ale_protocol::ID,
+        ale_protocol::instruction::PostBatch::DISCRIMINATOR,
+        vec![],
     );
-    let create_table = ix::create_item_table(
-        poster.wallet.pubkey(),
-        table.pubkey(),
-        table_items,
-        lamports,
-    );
-    send_at_cap(
-        &mut env.rt,
+    check_units(
+        &env.rt,
         "PostBatch (32,768 items, with its item table)",
-        &[create_table, post],
-        &[&poster.wallet, &table],
-    )
-    .await;
-    let address = pda::batch(&community, 0);
+        &post_kind,
+    );
     let batch = env.batch(address).await;
     assert_eq!(batch.item_count, MAX_BATCH_ITEMS);
 
