@@ -7,7 +7,7 @@ pub mod protocol_env;
 pub mod reporter_stub;
 pub mod staking_env;
 
-use ale_client::EmbeddedRuntime;
+use ale_embedded::EmbeddedRuntime;
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::account::Account;
 use solana_sdk::instruction::InstructionError;

@@ -1,11 +1,11 @@
 //! A community with members, a poster and fee accounts, for tests of validation pools.
 
-use ale_client::pda;
-use ale_client::protocol as ix;
-use ale_client::protocol::vote_commitment;
 use ale_protocol::events::{RoundSettled, TicketTaken};
 use ale_protocol::instructions::CommunityParams;
 use ale_protocol::state::{Batch, LedgerEntry, WeightRule};
+use ale_sdk::pda;
+use ale_sdk::protocol as ix;
+use ale_sdk::protocol::vote_commitment;
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::TransactionError;

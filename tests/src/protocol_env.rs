@@ -2,13 +2,14 @@
 //! ale-protocol as its reporter, genesis minted, protocol config), plus helpers for
 //! communities, members, posters and batches.
 
-use ale_client::operator::{self, Genesis};
-use ale_client::protocol::{self as ix, JoinWith, PostBatchAccounts};
-use ale_client::{pda, staker, EmbeddedRuntime};
+use ale_embedded::EmbeddedRuntime;
 use ale_protocol::instructions::{CommunityParams, JoinProof, PostBatchParams};
 use ale_protocol::state::{
     Batch, Community, ItemTable, JoinRule, Ledger, LedgerEntry, ProtocolConfig, RequesterRecord,
 };
+use ale_sdk::operator::{self, Genesis};
+use ale_sdk::protocol::{self as ix, JoinWith, PostBatchAccounts};
+use ale_sdk::{pda, staker};
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::TransactionError;
@@ -61,7 +62,7 @@ impl ProtocolEnv {
 
     /// An open community of yes/no items with the template's consensus defaults.
     pub fn community_params(name: &str) -> CommunityParams {
-        ale_client::operator::template(name, "image", 2, JoinRule::Open)
+        ale_sdk::operator::template(name, "image", 2, JoinRule::Open)
     }
 
     pub async fn protocol_config(&mut self) -> ProtocolConfig {
@@ -97,7 +98,7 @@ impl ProtocolEnv {
         // The header follows the discriminator; entries follow the header.
         let header: Ledger =
             bytemuck::pod_read_unaligned(&data[8..8 + std::mem::size_of::<Ledger>()]);
-        let entries = ale_client::views::ledger_members(&data).expect("entries");
+        let entries = ale_sdk::views::ledger_members(&data).expect("entries");
         (header, entries.to_vec())
     }
 

@@ -2,7 +2,7 @@
 //! that forwards an ale-staking instruction with its own reporter PDA as signer,
 //! exactly as ale-protocol's CPI will. Loaded only by tests.
 
-use ale_client::pda;
+use ale_sdk::pda;
 use ale_staking::seeds::PROTOCOL_REPORTER;
 use anchor_lang::prelude::{AccountInfo, AccountMeta, Pubkey};
 use anchor_lang::solana_program::entrypoint::ProgramResult;

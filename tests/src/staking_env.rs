@@ -1,8 +1,9 @@
 //! A runtime with ale-staking initialised (reporter: the test stub), the genesis
 //! supply minted to a distribution account, and helpers to make stakers.
 
-use ale_client::embedded::TxOutcome;
-use ale_client::{pda, staking, EmbeddedRuntime};
+use ale_embedded::EmbeddedRuntime;
+use ale_sdk::TxOutcome;
+use ale_sdk::{pda, staking};
 use ale_staking::constants::{DEFAULT_COOLDOWN_SECONDS, DEFAULT_EPOCH_SECONDS};
 use ale_staking::instructions::InitializeParams;
 use ale_staking::state::{CommunityWork, RewardPot, StakeAccount, StakingConfig};

@@ -7,17 +7,18 @@
 //! budget for it and the 200,000 CU a cluster grants an instruction by default, and the
 //! test prints the figure (tools/sbf/compute-units.sh collects them with the suite's).
 
-use ale_client::compute_budget::{instruction_compute_units, DEFAULT_INSTRUCTION_COMPUTE_UNITS};
-use ale_client::embedded::ProgramBuild;
-use ale_client::pda;
-use ale_client::protocol::{self as ix, JoinWith};
-use ale_client::{staking, EmbeddedRuntime};
+use ale_embedded::EmbeddedRuntime;
+use ale_embedded::ProgramBuild;
 use ale_math::inflation::ONE_ALE;
 use ale_protocol::constants::{
     MAX_BATCH_ITEMS, MAX_ITEMS_PER_REFUND_CALL, MAX_QUALIFICATION_ITEMS, MAX_VOTES_PER_REFUND_CALL,
 };
 use ale_protocol::instructions::JoinProof;
 use ale_protocol::state::JoinRule;
+use ale_sdk::compute_budget::{instruction_compute_units, DEFAULT_INSTRUCTION_COMPUTE_UNITS};
+use ale_sdk::pda;
+use ale_sdk::protocol::{self as ix, JoinWith};
+use ale_sdk::staking;
 use ale_staking::constants::MAX_EMISSION_SEGMENTS;
 use ale_tests::pool::{params, Pool};
 use ale_tests::{Poster, ProtocolEnv, StakingEnv};

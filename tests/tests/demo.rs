@@ -1,6 +1,6 @@
 //! The README's demo command runs this walk-through: its figures must hold.
 
-use ale_client::demo::{ale, staking_walkthrough};
+use ale_lab::demo::{ale, staking_walkthrough};
 use ale_math::inflation::{GENESIS_SUPPLY, ONE_ALE};
 
 #[tokio::test]

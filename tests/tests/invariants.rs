@@ -8,11 +8,11 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ale_client::views::ledger_members;
-use ale_client::{pda, protocol as ix, staker, staking, worker};
 use ale_math::inflation::{GENESIS_SUPPLY, ONE_ALE};
 use ale_protocol::instructions::SealedBallot;
 use ale_protocol::state::{item_states_mut, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED};
+use ale_sdk::views::ledger_members;
+use ale_sdk::{pda, protocol as ix, staker, staking, worker};
 use ale_staking::state::{RewardPot, StakeAccount, StakingConfig};
 use ale_tests::pool::{params, Pool};
 use ale_tests::snapshot;

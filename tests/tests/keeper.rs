@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use ale_client::keeper::{Keeper, KeeperConfig, PassReport};
-use ale_client::transport::{ClientError, Transport};
-use ale_client::{pda, EmbeddedRuntime, TxOutcome};
+use ale_embedded::EmbeddedRuntime;
+use ale_keeper::{Keeper, KeeperConfig, PassReport};
 use ale_protocol::state::{item_states_mut, ITEM_DECIDED};
+use ale_sdk::transport::{ClientError, Transport};
+use ale_sdk::{pda, TxOutcome};
 use ale_tests::pool::{params, Pool};
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::account::Account;

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use ale_client::market::{run_market, PRICE_PER_ITEM};
-use ale_client::sim::Dataset;
+use ale_lab::market::{run_market, PRICE_PER_ITEM};
+use ale_lab::sim::Dataset;
 
 #[tokio::test]
 async fn the_market_runs_a_dense_crowd_dataset_end_to_end() {

@@ -2,12 +2,12 @@
 //! cancelling unstarted items, refunds after the deadline in chunks, closing, and
 //! every bad input refused with its error and nothing changed.
 
-use ale_client::pda;
-use ale_client::protocol as ix;
 use ale_protocol::constants::MAX_ITEMS_PER_REFUND_CALL;
 use ale_protocol::error::ProtocolError;
 use ale_protocol::events::{BatchPosted, ItemsRefunded};
 use ale_protocol::state::{Batch, ItemTable};
+use ale_sdk::pda;
+use ale_sdk::protocol as ix;
 use ale_tests::protocol_env::PROTOCOL_FEE_BPS;
 use ale_tests::{assert_error, snapshot, Poster, ProtocolEnv};
 use anchor_lang::error::ErrorCode as AnchorErrorCode;

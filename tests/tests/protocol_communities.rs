@@ -1,8 +1,6 @@
 //! Communities through the runtime: creation from the template, the three join rules,
 //! ledger growth past one account size, and every bad input refused with its error.
 
-use ale_client::pda;
-use ale_client::protocol::{self as ix, JoinWith};
 use ale_math::consensus::defaults;
 use ale_math::gamification::BADGE_GRADUATE;
 use ale_protocol::constants::{LEDGER_GROWTH_ENTRIES, LEDGER_INITIAL_ENTRIES};
@@ -10,6 +8,8 @@ use ale_protocol::error::ProtocolError;
 use ale_protocol::events::{LedgerGrown, MemberJoined};
 use ale_protocol::instructions::JoinProof;
 use ale_protocol::state::{JoinRule, Ledger, WeightRule};
+use ale_sdk::pda;
+use ale_sdk::protocol::{self as ix, JoinWith};
 use ale_tests::{assert_error, snapshot, ProtocolEnv};
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
@@ -549,7 +549,7 @@ async fn bad_community_templates_are_refused() {
 
 #[tokio::test]
 async fn protocol_fees_above_their_caps_are_refused() {
-    let mut rt = ale_client::EmbeddedRuntime::start().await;
+    let mut rt = ale_embedded::EmbeddedRuntime::start().await;
     let operator = rt.funded_wallet(5).await;
     for (protocol_fee_bps, max_creator_fee_bps) in [(1_001, 1_000), (250, 2_001)] {
         let params = ale_protocol::instructions::ProtocolParams {

@@ -2,11 +2,7 @@
 //! settlement by the consensus rule, credits and claims, with exact balances,
 //! chunking independence, and every bad input refused with its error.
 
-use ale_client::embedded::ProgramBuild;
-use ale_client::pda;
-use ale_client::protocol as ix;
-use ale_client::transport::wire_size;
-use ale_client::ComputeBudget;
+use ale_embedded::ProgramBuild;
 use ale_math::gamification::{level, BADGE_FIRST_TASK};
 use ale_protocol::constants::{MAX_ITEMS_PER_SETTLE, MAX_TICKET_ITEMS, MAX_VOTES_PER_SETTLE};
 use ale_protocol::error::ProtocolError;
@@ -14,6 +10,10 @@ use ale_protocol::instructions::SealedBallot;
 use ale_protocol::state::{
     assigned_items, item_states_mut, probe_start, Batch, Ticket, WeightRule,
 };
+use ale_sdk::pda;
+use ale_sdk::protocol as ix;
+use ale_sdk::transport::wire_size;
+use ale_sdk::ComputeBudget;
 use ale_tests::{assert_error, snapshot};
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::instruction::InstructionError;
@@ -705,9 +705,9 @@ async fn sortition_needs_the_real_slot_hashes_and_the_minimum_stake() {
         .await
         .unwrap();
     let ixs = [
-        ale_client::staking::open_stake_account(wallet.pubkey()),
-        ale_client::staking::crank_inflation(),
-        ale_client::staking::stake(wallet.pubkey(), staker.token, 1_500),
+        ale_sdk::staking::open_stake_account(wallet.pubkey()),
+        ale_sdk::staking::crank_inflation(),
+        ale_sdk::staking::stake(wallet.pubkey(), staker.token, 1_500),
     ];
     pool.env.rt.send(&ixs, &[&wallet]).await.unwrap();
     let take = ix::take_ticket(wallet.pubkey(), batch, &b, 0, true, None);
@@ -760,9 +760,9 @@ async fn a_full_round_leaves_no_items_for_latecomers() {
 /// batch is finished, each scoring the votes cast on it.
 #[tokio::test]
 async fn gold_answers_are_revealed_at_the_end_and_score_the_voters() {
-    use ale_client::merkle;
     use ale_protocol::instructions::GoldReveal;
     use ale_protocol::state::gold_leaf;
+    use ale_sdk::merkle;
 
     let mut pool = Pool::new(params(3), 3).await;
     // Items 0 and 1 are gold, with answers 0 and 1.

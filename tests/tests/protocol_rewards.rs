@@ -2,11 +2,11 @@
 //! a keeper draws the community's share of a closed epoch, and members claim it pro
 //! rata to reputation, only if their stake covered their whole accrual window.
 
-use ale_client::{pda, protocol as ix, staking};
 use ale_math::inflation::ONE_ALE;
 use ale_protocol::error::ProtocolError;
 use ale_protocol::events::{CommunityRewardClaimed, CommunityRewardsDrawn};
 use ale_protocol::state::ConversionRate;
+use ale_sdk::{pda, protocol as ix, staking};
 use ale_staking::state::CommunityWork;
 use ale_tests::pool::{params, Pool};
 use ale_tests::{assert_error, snapshot, Poster};

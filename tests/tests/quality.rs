@@ -3,14 +3,15 @@
 
 use std::path::PathBuf;
 
-use ale_client::sim::adaptive_em::{adaptive_em, best_adaptive_em, settings};
-use ale_client::sim::baselines::{dawid_skene, majority};
-use ale_client::sim::dataset::Answer;
-use ale_client::sim::known_confusion::{known_confusion_ceiling, known_confusion_half};
-use ale_client::sim::online_confusion::{online_confusion, ONLINE_CONFUSION};
-use ale_client::sim::replay::default_params;
-use ale_client::sim::search::{baselines, choose, search, DAWID_SKENE_ITERATIONS};
-use ale_client::sim::{replay, Dataset};
+use ale_lab::sim::adaptive_em::{adaptive_em, best_adaptive_em, settings};
+use ale_lab::sim::baselines::{dawid_skene, majority};
+use ale_lab::sim::dataset::Answer;
+use ale_lab::sim::dataset::DAWID_SKENE_ITERATIONS;
+use ale_lab::sim::known_confusion::{known_confusion_ceiling, known_confusion_half};
+use ale_lab::sim::online_confusion::{online_confusion, ONLINE_CONFUSION};
+use ale_lab::sim::replay::default_params;
+use ale_lab::sim::search::{baselines, choose, search};
+use ale_lab::sim::{replay, Dataset};
 use ale_math::consensus::{WeightRule, CONFUSION_CLASSES};
 
 fn shared_datasets() -> Vec<Dataset> {

@@ -3,7 +3,7 @@
 //! writes it) that explorers and `query-security-txt` parse. SBF mode only (`ALE_SBF`);
 //! every other SBF-mode test proves the binaries with the section still load and run.
 
-use ale_client::embedded::ProgramBuild;
+use ale_embedded::ProgramBuild;
 use object::{Object as _, ObjectSection as _};
 
 #[test]

@@ -4,7 +4,7 @@
 //! prints each instruction's compute units under both and their ratio. SBF mode only
 //! (`ALE_SBF`): natively there is no binary of ours to compare.
 
-use ale_client::embedded::ProgramBuild;
+use ale_embedded::ProgramBuild;
 use solana_program_test::{BanksClient, ProgramTest};
 use solana_sdk::account::Account;
 use solana_sdk::instruction::Instruction;

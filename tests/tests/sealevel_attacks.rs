@@ -1,8 +1,8 @@
 //! One attempt per sealevel attack class (coral-xyz/sealevel-attacks) against ALE's
 //! instructions, each refused with a named error and nothing changed.
 
-use ale_client::{pda, protocol as ix, staking};
 use ale_protocol::error::ProtocolError;
+use ale_sdk::{pda, protocol as ix, staking};
 use ale_tests::pool::{params, Pool};
 use ale_tests::{assert_error, snapshot, StakingEnv};
 use anchor_lang::error::ErrorCode as Anchor;

@@ -1,7 +1,7 @@
 //! Every bad input to ale-staking is refused with its named error and changes nothing.
 
-use ale_client::{pda, staking};
 use ale_math::inflation::ONE_ALE;
+use ale_sdk::{pda, staking};
 use ale_staking::error::StakingError;
 use ale_staking::instructions::InitializeParams;
 use ale_tests::reporter_stub::{forward, reporter, REPORTER_STUB_ID};
@@ -123,7 +123,7 @@ async fn admin_errors() {
         )
         .await;
     assert!(result.is_err());
-    let mut bare = ale_client::EmbeddedRuntime::start().await;
+    let mut bare = ale_embedded::EmbeddedRuntime::start().await;
     let op = bare.funded_wallet(10).await;
     let before = snapshot(&mut bare, &watched(&[])).await;
     let result = bare

@@ -1,8 +1,8 @@
 //! ale-staking end to end through the runtime: genesis, inflation, bucket A staking,
 //! bucket B community rewards, and the events a keeper reads back.
 
-use ale_client::{pda, staking};
 use ale_math::inflation::{annual_budget, GENESIS_SUPPLY, ONE_ALE, SECONDS_PER_YEAR};
+use ale_sdk::{pda, staking};
 use ale_staking::events::{
     CommunityRewardDrawn, EpochClosed, GenesisMinted, InflationCranked, InflationYearStarted,
     RewardsClaimed, Staked,

@@ -5,7 +5,7 @@
 # instruction reached (landed and refused), with how many times it ran. The tests
 # drive each instruction up to its caps (settle at 256 credited votes and at
 # MAX_VOTED_ITEMS_PER_SETTLE decided items, full tickets and reveals, push payouts
-# at MAX_PUSHES_PER_CALL, ...); client/src/compute_budget.rs holds these figures. "Ran
+# at MAX_PUSHES_PER_CALL, ...); sdk/src/compute_budget.rs holds these figures. "Ran
 # out of its limit" counts refusals by the meter: one is the test that settles without
 # the client's budget on purpose; any other means a figure in compute_budget.rs is low.
 #

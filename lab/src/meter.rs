@@ -13,8 +13,7 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::message::Message;
 use solana_sdk::signature::{Keypair, Signer};
 
-use crate::transport::{transaction_bytes, ClientError, Transport};
-use crate::TxOutcome;
+use ale_sdk::transport::{transaction_bytes, ClientError, Transport, TxOutcome};
 
 /// Signature fee on every cluster today.
 pub const LAMPORTS_PER_SIGNATURE: u64 = 5_000;

@@ -9,7 +9,7 @@
 
 use super::baselines::{dawid_skene_labels, dawid_skene_posteriors, most_probable};
 use super::dataset::Answer;
-use super::search::{DAWID_SKENE_ITERATIONS, SORTITION_SEEDS};
+use super::dataset::{DAWID_SKENE_ITERATIONS, SORTITION_SEEDS};
 use super::Dataset;
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -14,15 +14,16 @@ use rand::seq::SliceRandom;
 use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id;
 
-use crate::keeper::{Keeper, KeeperConfig};
 use crate::meter::{Metered, PhaseCost};
-use crate::poster::{self, LabelledItem};
-use crate::protocol as ix;
 use crate::sim::Dataset;
-use crate::transport::ClientError;
-use crate::views::{self, LeaderboardRow};
-use crate::worker::{self, BallotStore};
-use crate::{operator, pda, EmbeddedRuntime, Transport};
+use ale_embedded::EmbeddedRuntime;
+use ale_keeper::{Keeper, KeeperConfig};
+use ale_sdk::poster::{self, LabelledItem};
+use ale_sdk::protocol as ix;
+use ale_sdk::transport::ClientError;
+use ale_sdk::views::{self, LeaderboardRow};
+use ale_sdk::worker::{self, BallotStore};
+use ale_sdk::{operator, pda, Transport};
 
 /// Price per item, in base units of the 6-decimal stablecoin: $0.05.
 pub const PRICE_PER_ITEM: u64 = 50_000;

@@ -18,7 +18,22 @@ use spl_associated_token_account_interface::instruction::create_associated_token
 use spl_token_interface::state::Account as SplAccount;
 
 use crate::compute_budget::ComputeBudget;
-use crate::TxOutcome;
+use crate::events::RawEvent;
+
+/// What a confirmed transaction produced that a client reads back.
+#[derive(Debug, Default)]
+pub struct TxOutcome {
+    pub events: Vec<RawEvent>,
+}
+
+impl TxOutcome {
+    pub fn events<T>(&self) -> Vec<T>
+    where
+        T: anchor_lang::Event + anchor_lang::Discriminator + anchor_lang::AnchorDeserialize,
+    {
+        crate::events::decode_all(&self.events)
+    }
+}
 
 /// What a transport answers when something goes wrong. Program errors come back by
 /// name (from the committed IDL, or Anchor's own codes), not as raw numbers.

@@ -1,6 +1,7 @@
-//! The embedded runtime: a real in-process Solana bank (solana-program-test) running
-//! ale-staking and ale-protocol compiled natively, with the SPL Token programs the
-//! runtime ships as BPF binaries. Used by the tests and by the demo.
+//! ale-embedded: a real in-process Solana bank (solana-program-test) running
+//! ale-staking and ale-protocol compiled natively or as their SBF binaries, with the SPL
+//! Token programs the runtime ships. A `Transport` like any cluster; used by the tests,
+//! the demo, the lab and the CLI's `--cluster embedded`.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::mem::transmute;
@@ -8,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use anchor_lang::prelude::{AccountInfo, Pubkey};
-use anchor_lang::{AccountDeserialize, Discriminator};
+use anchor_lang::AccountDeserialize;
 use anyhow::{anyhow, Context as _, Result};
 use serde::{Deserialize, Serialize};
 use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
@@ -23,9 +24,9 @@ use solana_system_interface::instruction as system_instruction;
 use spl_token_2022_interface as token_2022;
 use spl_token_interface::state::{Account as SplAccount, Mint as SplMint};
 
-use crate::compute_budget::ComputeBudget;
-use crate::events::RawEvent;
-use crate::transport::{ClientError, Transport};
+use ale_sdk::compute_budget::ComputeBudget;
+use ale_sdk::events::RawEvent;
+use ale_sdk::transport::{ClientError, Transport, TxOutcome};
 
 pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
 
@@ -101,21 +102,6 @@ impl ProgramBuild {
                 }
             }
         }
-    }
-}
-
-/// What a confirmed transaction produced that a client reads back.
-#[derive(Debug, Default)]
-pub struct TxOutcome {
-    pub events: Vec<RawEvent>,
-}
-
-impl TxOutcome {
-    pub fn events<T>(&self) -> Vec<T>
-    where
-        T: anchor_lang::Event + Discriminator + anchor_lang::AnchorDeserialize,
-    {
-        crate::events::decode_all(&self.events)
     }
 }
 

@@ -9,8 +9,9 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use solana_sdk::signature::{Keypair, Signer};
 
-use crate::operator::{self, Genesis};
-use crate::{pda, staker, staking, EmbeddedRuntime};
+use ale_embedded::EmbeddedRuntime;
+use ale_sdk::operator::{self, Genesis};
+use ale_sdk::{pda, staker, staking};
 
 pub struct StakerReport {
     pub name: &'static str,

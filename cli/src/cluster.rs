@@ -10,8 +10,9 @@ use solana_sdk::account::Account;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::Keypair;
 
-use crate::transport::{ClientError, Transport};
-use crate::{EmbeddedRuntime, RpcTransport, TxOutcome};
+use ale_embedded::EmbeddedRuntime;
+use ale_sdk::transport::{ClientError, Transport, TxOutcome};
+use ale_sdk::RpcTransport;
 
 pub enum Cluster {
     Embedded {

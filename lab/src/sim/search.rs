@@ -16,14 +16,12 @@ use rand::SeedableRng;
 
 use super::adaptive_em::{best_adaptive_em, AdaptiveEmParams};
 use super::baselines::{dawid_skene, dawid_skene_labels, majority};
+use super::dataset::{DAWID_SKENE_ITERATIONS, SORTITION_SEEDS};
 use super::known_confusion::{known_confusion_ceiling, ADAPTIVE_CONFIDENCE, ADAPTIVE_MIN_VOTES};
 use super::online_confusion::{online_confusion, ONLINE_CONFUSION};
 use super::replay::default_params;
 use super::{replay, replay_in_order, Dataset, ReplayOutcome, ReplayParams};
 
-pub const DAWID_SKENE_ITERATIONS: usize = 50;
-/// The sortition orders every parameter set is replayed in.
-pub const SORTITION_SEEDS: [u64; 4] = [1, 2, 3, 4];
 /// Accuracy (on the worst dataset) the template may give up for fewer rounds.
 pub const QUALITY_TOLERANCE: f64 = 0.01;
 

@@ -47,7 +47,7 @@ fn main() -> Result<()> {
     }
     if !stale.is_empty() {
         bail!(
-            "IDL out of date (run `cargo run -p ale-client --bin ale-idl`): {}",
+            "IDL out of date (run `cargo run -p ale-cli --bin ale-idl`): {}",
             stale.join(", ")
         );
     }

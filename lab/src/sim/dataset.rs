@@ -1,5 +1,6 @@
 //! Crowd datasets in the shared CSV format: `answer.csv` (question,worker,answer) in
-//! arrival order and `truth.csv` (question,truth).
+//! arrival order and `truth.csv` (question,truth), and the constants every simulator
+//! module replays them with (this module imports no other of the simulator's).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -9,6 +10,11 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use serde::Deserialize;
+
+/// Expectation-maximisation steps of every Dawid–Skene run.
+pub const DAWID_SKENE_ITERATIONS: usize = 50;
+/// The sortition orders every parameter set is replayed in.
+pub const SORTITION_SEEDS: [u64; 4] = [1, 2, 3, 4];
 
 /// One answer, with items and workers renumbered densely in order of first appearance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

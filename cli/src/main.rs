@@ -1,15 +1,17 @@
 //! `ale`: the command line of the ALE market.
 
+mod cluster;
+
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use ale_client::cluster::Cluster;
-use ale_client::keeper::{Keeper, KeeperConfig};
-use ale_client::operator::{self, Genesis};
-use ale_client::sim::{search, Dataset};
-use ale_client::worker::BallotStore;
-use ale_client::{poster, staker, views, worker, Transport};
+use crate::cluster::Cluster;
+use ale_keeper::{Keeper, KeeperConfig};
+use ale_lab::sim::{search, Dataset};
 use ale_protocol::state::{Community, ConversionRate, JoinRule, Ticket};
+use ale_sdk::operator::{self, Genesis};
+use ale_sdk::worker::BallotStore;
+use ale_sdk::{poster, staker, views, worker, Transport};
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -307,8 +309,9 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("ale_client=info")),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("ale_sdk=info,ale_keeper=info,ale_lab=info")
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -319,14 +322,14 @@ async fn main() -> Result<()> {
             quiet,
         } => {
             let ds = Dataset::load(&dataset)?;
-            let market = ale_client::market::run_market(&ds, !quiet).await?;
+            let market = ale_lab::market::run_market(&ds, !quiet).await?;
             market.export(&out)?;
             print!("{}", market.render());
             println!(
                 "\nLabelled dataset: {}/labels.csv and labels.jsonl\n",
                 out.display()
             );
-            let staking = ale_client::demo::staking_walkthrough(!quiet).await?;
+            let staking = ale_lab::demo::staking_walkthrough(!quiet).await?;
             print!("{}", staking.render());
         }
         Command::Market {
@@ -335,7 +338,7 @@ async fn main() -> Result<()> {
             quiet,
         } => {
             let ds = Dataset::load(&dataset)?;
-            let report = ale_client::market::run_market(&ds, !quiet).await?;
+            let report = ale_lab::market::run_market(&ds, !quiet).await?;
             report.export(&out)?;
             print!("{}", report.render());
             println!(
@@ -347,7 +350,7 @@ async fn main() -> Result<()> {
         Command::Bench { datasets } => {
             print!("{}", quality(&datasets, 5)?);
             for ds in load_all(&datasets)? {
-                let report = ale_client::market::run_market(&ds, false).await?;
+                let report = ale_lab::market::run_market(&ds, false).await?;
                 println!();
                 print!("{}", report.render());
             }
@@ -445,7 +448,7 @@ async fn actor(
             };
             cluster
                 .send_transaction(
-                    &[ale_client::protocol::set_conversion_rate(me, rate)],
+                    &[ale_sdk::protocol::set_conversion_rate(me, rate)],
                     &[wallet],
                 )
                 .await?;
@@ -587,7 +590,7 @@ async fn actor(
             let b: ale_protocol::state::Batch = cluster.read(batch).await?;
             let round = b.settled_rounds;
             let ticket: Ticket = cluster
-                .read(ale_client::pda::ticket(&batch, &me, round))
+                .read(ale_sdk::pda::ticket(&batch, &me, round))
                 .await?;
             let items = ticket.items[..ticket.item_count as usize].to_vec();
             let mut store = BallotStore::open(&ballots_path(wallet))?;
@@ -620,7 +623,7 @@ async fn actor(
             let address = community(cluster, &c).await?;
             cluster
                 .send_transaction(
-                    &[ale_client::protocol::set_push_payouts(me, address, !off)],
+                    &[ale_sdk::protocol::set_push_payouts(me, address, !off)],
                     &[wallet],
                 )
                 .await?;
@@ -645,12 +648,12 @@ async fn actor(
             let view = staker::show(cluster, me).await?;
             let human = format!(
                 "liquid {} ALE, active {}, cooling {} (until {}), claimable {}, claimed {}",
-                ale_client::demo::ale(view.liquid),
-                ale_client::demo::ale(view.active),
-                ale_client::demo::ale(view.cooling),
+                ale_lab::demo::ale(view.liquid),
+                ale_lab::demo::ale(view.active),
+                ale_lab::demo::ale(view.cooling),
                 view.cooldown_ends_at,
-                ale_client::demo::ale(view.claimable),
-                ale_client::demo::ale(view.total_claimed)
+                ale_lab::demo::ale(view.claimable),
+                ale_lab::demo::ale(view.total_claimed)
             );
             output(json, &view, human)?;
         }
@@ -701,7 +704,7 @@ async fn wallet_command(
             let transfer = solana_system_interface::instruction::transfer(
                 &payer,
                 &me,
-                sol * ale_client::embedded::LAMPORTS_PER_SOL,
+                sol * ale_embedded::LAMPORTS_PER_SOL,
             );
             rt.send(&[transfer], &[])
                 .await

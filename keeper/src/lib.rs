@@ -1,4 +1,4 @@
-//! The keeper: finds the permissionless work the market needs and sends it as bounded
+//! ale-keeper: finds the permissionless work the market needs and sends it as bounded
 //! cranks. Inflation is cranked once per staking epoch; for every batch, rounds are
 //! settled once their reveal window ends, unrevealed tickets are closed, items left at
 //! the deadline are refunded and finished batches closed; opted-in members' pay is
@@ -23,10 +23,10 @@ use spl_associated_token_account_interface::address::get_associated_token_addres
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 use tracing::{info, warn};
 
-use crate::transport::{send_packed, ClientError, Transport};
-use crate::views::ledger_members;
-use crate::worker::DueReveal;
-use crate::{pda, protocol as ix, staking};
+use ale_sdk::transport::{send_packed, ClientError, Transport};
+use ale_sdk::views::ledger_members;
+use ale_sdk::worker::DueReveal;
+use ale_sdk::{pda, protocol as ix, staking};
 
 #[derive(Clone, Debug)]
 pub struct KeeperConfig {

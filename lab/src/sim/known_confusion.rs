@@ -7,7 +7,7 @@
 //! half the votes is a ceiling for any rule with half the votes (docs/QUALITY.md).
 
 use super::baselines::log_confusion;
-use super::search::SORTITION_SEEDS;
+use super::dataset::SORTITION_SEEDS;
 use super::Dataset;
 
 const SMOOTHING: f64 = 0.5;
