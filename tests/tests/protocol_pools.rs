@@ -527,6 +527,11 @@ async fn bad_votes_are_refused_and_change_nothing() {
     let mut p = params(3);
     p.rate_limit_per_day = 1;
     let mut pool = Pool::new(p, 5).await;
+    // The daily limit counts per UTC day: start the test at the start of a day so that
+    // the rounds below never straddle midnight, whatever the wall clock says.
+    let now = pool.env.rt.now().await;
+    let day_start = (now / 86_400 + 1) * 86_400;
+    pool.env.rt.warp_to_timestamp(day_start + 60).await;
     let (batch, b) = pool.post(2).await;
     let salt = [3u8; 32];
     let item_table = b.item_table;
@@ -649,6 +654,11 @@ async fn bad_votes_are_refused_and_change_nothing() {
 
     // Round 1's tickets wait for round 0's settlement.
     let round1 = b.commit_end(1).unwrap() - 1;
+    assert_eq!(
+        round1 / 86_400,
+        day_start / 86_400,
+        "the test must stay in one day"
+    );
     pool.env.rt.warp_to_timestamp(round1).await;
     assert_error(
         pool.take(3, batch, &b, 1).await,
