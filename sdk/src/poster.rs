@@ -5,9 +5,7 @@ use std::path::Path;
 
 use ale_math::consensus::Tally;
 use ale_protocol::instructions::PostBatchParams;
-use ale_protocol::state::{
-    item_states_mut, Batch, Community, ItemTable, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED,
-};
+use ale_protocol::state::{item_states_mut, Batch, Community, ItemStatus, ItemTable};
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
@@ -154,7 +152,7 @@ pub async fn labels<T: Transport>(
         for v in &item.votes[..item.vote_count as usize] {
             tally.add(v.label, v.weight)?;
         }
-        let decided = item.status == ITEM_DECIDED;
+        let decided = item.status() == Some(ItemStatus::Decided);
         let total = tally.total_weight()? as f64;
         let confidence = if decided && total > 0.0 {
             tally.weights[item.label as usize] as f64 / total
@@ -210,7 +208,12 @@ pub async fn progress<T: Transport>(t: &mut T, batch_address: Pubkey) -> Result<
     let votes = states.iter().map(|s| s.vote_count as u64).sum();
     let open = states
         .iter()
-        .filter(|s| ![ITEM_DECIDED, ITEM_REFUNDED, ITEM_CANCELLED].contains(&s.status))
+        .filter(|s| {
+            !matches!(
+                s.status(),
+                Some(ItemStatus::Decided | ItemStatus::Refunded | ItemStatus::Cancelled)
+            )
+        })
         .count() as u32;
     Ok(Progress {
         batch: batch_address.to_string(),

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ale_math::inflation::{GENESIS_SUPPLY, ONE_ALE};
 use ale_protocol::instructions::SealedBallot;
-use ale_protocol::state::{item_states_mut, ITEM_CANCELLED, ITEM_DECIDED, ITEM_REFUNDED};
+use ale_protocol::state::{item_states_mut, ItemStatus};
 use ale_sdk::views::ledger_members;
 use ale_sdk::{pda, protocol as ix, staker, staking, worker};
 use ale_staking::state::{RewardPot, StakeAccount, StakingConfig};
@@ -157,10 +157,10 @@ async fn check_invariants(pool: &mut Pool, batch: Pubkey) {
     // Item states agree with the batch's counters; no member votes twice on an item.
     let mut table = pool.env.rt.account(b.item_table).await.unwrap().data;
     let items = item_states_mut(&mut table).unwrap();
-    let count = |status| items.iter().filter(|i| i.status == status).count() as u32;
-    assert_eq!(count(ITEM_DECIDED), b.items_decided);
-    assert_eq!(count(ITEM_CANCELLED), b.items_cancelled);
-    assert_eq!(count(ITEM_REFUNDED), b.items_refunded);
+    let count = |status| items.iter().filter(|i| i.status() == Some(status)).count() as u32;
+    assert_eq!(count(ItemStatus::Decided), b.items_decided);
+    assert_eq!(count(ItemStatus::Cancelled), b.items_cancelled);
+    assert_eq!(count(ItemStatus::Refunded), b.items_refunded);
     for item in items.iter() {
         let voters: Vec<u32> = item.votes[..item.vote_count as usize]
             .iter()
@@ -174,7 +174,7 @@ async fn check_invariants(pool: &mut Pool, batch: Pubkey) {
             voters.len(),
             "a member voted twice on an item"
         );
-        assert!(item.reserved >= item.vote_count);
+        assert!(item.votes_reserved >= item.vote_count);
     }
     // Every reveal counted belongs to a committed ticket of the round.
     assert!(b.round_revealed <= b.round_committed);

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ale_embedded::EmbeddedRuntime;
 use ale_keeper::{Keeper, KeeperConfig, PassReport};
-use ale_protocol::state::{item_states_mut, ITEM_DECIDED};
+use ale_protocol::state::{item_states_mut, ItemStatus};
 use ale_sdk::transport::{ClientError, Transport};
 use ale_sdk::{pda, TxOutcome};
 use ale_tests::pool::{params, Pool};
@@ -144,7 +144,7 @@ async fn a_keeper_killed_at_every_crank_settles_refunds_and_closes_exactly_once(
     let mut table = pool.env.rt.account(done.item_table).await.unwrap().data;
     let mut decided_votes: HashMap<u32, u32> = HashMap::new();
     for item in item_states_mut(&mut table).unwrap().iter() {
-        if item.status == ITEM_DECIDED {
+        if item.status() == Some(ItemStatus::Decided) {
             for v in &item.votes[..item.vote_count as usize] {
                 *decided_votes.entry(v.member).or_default() += 1;
             }

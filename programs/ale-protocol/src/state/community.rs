@@ -176,3 +176,7 @@ impl Community {
         Ok(())
     }
 }
+
+// Borsh sizes pinned like the zero-copy layouts: a field added or resized must be a
+// deliberate change (rent, `space`, reserved bytes), not a side effect.
+static_assertions::const_assert_eq!(<Community as anchor_lang::Space>::INIT_SPACE, 588);

@@ -48,3 +48,7 @@ impl ProtocolConfig {
             .map_err(|_| error!(crate::error::ProtocolError::MathOverflow))
     }
 }
+
+// Borsh sizes pinned like the zero-copy layouts: a field added or resized must be a
+// deliberate change (rent, `space`, reserved bytes), not a side effect.
+static_assertions::const_assert_eq!(<ProtocolConfig as anchor_lang::Space>::INIT_SPACE, 366);

@@ -4,14 +4,35 @@ use std::mem::size_of;
 
 use crate::error::ProtocolError;
 
-pub const ITEM_OPEN: u8 = 0;
-/// At least one ticket has reserved a vote on it: it can no longer be cancelled.
-pub const ITEM_STARTED: u8 = 1;
-pub const ITEM_DECIDED: u8 = 2;
-pub const ITEM_CANCELLED: u8 = 3;
-pub const ITEM_REFUNDED: u8 = 4;
-/// The vote cap was reached below the threshold: refundable after the deadline.
-pub const ITEM_UNRESOLVED: u8 = 5;
+/// Where an item is in its life, stored as its byte in `ItemState::status` (zero-copy
+/// state holds plain bytes; `ItemState::status()` reads it back as this enum).
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemStatus {
+    Open = 0,
+    /// At least one ticket has reserved a vote on it: it can no longer be cancelled.
+    Started = 1,
+    Decided = 2,
+    Cancelled = 3,
+    Refunded = 4,
+    /// The vote cap was reached below the threshold: refundable after the deadline.
+    Unresolved = 5,
+}
+
+impl ItemStatus {
+    const ALL: [ItemStatus; 6] = [
+        Self::Open,
+        Self::Started,
+        Self::Decided,
+        Self::Cancelled,
+        Self::Refunded,
+        Self::Unresolved,
+    ];
+
+    pub fn from_byte(byte: u8) -> Option<Self> {
+        Self::ALL.get(byte as usize).copied()
+    }
+}
 
 /// The label a worker reveals for an item it cannot judge: no vote; the reservation
 /// lapses with the round like an unrevealed one (a deposit is forfeited).
@@ -33,7 +54,7 @@ pub struct VoteSlot {
     pub label: u8,
     /// 1 when the voter put down the community's vote deposit.
     pub deposited: u8,
-    pub reserved: [u8; 2],
+    pub padding: [u8; 2],
 }
 const_assert_eq!(size_of::<VoteSlot>(), 16);
 
@@ -42,28 +63,41 @@ const_assert_eq!(size_of::<VoteSlot>(), 16);
 #[zero_copy]
 #[derive(Debug, Default)]
 pub struct ItemState {
+    /// An `ItemStatus` byte; read it with `status()`, write it with `set_status()`.
     pub status: u8,
     /// The decided label.
     pub label: u8,
     /// Revealed votes in `votes`.
     pub vote_count: u8,
     /// Votes reserved by tickets (revealed or not); released at each round's settlement.
-    pub reserved: u8,
+    pub votes_reserved: u8,
     pub flags: u8,
-    pub reserved_bytes: [u8; 3],
+    pub padding: [u8; 3],
     pub votes: [VoteSlot; MAX_VOTES_PER_ITEM],
 }
 const_assert_eq!(size_of::<ItemState>(), 8 + 16 * MAX_VOTES_PER_ITEM);
 
 impl ItemState {
+    /// The item's status; `None` only for a byte no instruction writes.
+    pub fn status(&self) -> Option<ItemStatus> {
+        ItemStatus::from_byte(self.status)
+    }
+
+    pub fn set_status(&mut self, status: ItemStatus) {
+        self.status = status as u8;
+    }
+
     /// Not decided and not yet returned to the poster.
     pub fn is_undecided(&self) -> bool {
-        matches!(self.status, ITEM_OPEN | ITEM_STARTED | ITEM_UNRESOLVED)
+        matches!(
+            self.status(),
+            Some(ItemStatus::Open | ItemStatus::Started | ItemStatus::Unresolved)
+        )
     }
 
     /// Still collecting votes.
     pub fn is_votable(&self) -> bool {
-        matches!(self.status, ITEM_OPEN | ITEM_STARTED)
+        matches!(self.status(), Some(ItemStatus::Open | ItemStatus::Started))
     }
 
     pub fn has_voter(&self, member: u32) -> bool {
@@ -97,4 +131,20 @@ pub fn item_states_mut(data: &mut [u8]) -> Result<&mut [ItemState]> {
         .get_mut(ITEMS_OFFSET..)
         .ok_or(ProtocolError::InvariantViolated)?;
     bytemuck::try_cast_slice_mut(tail).map_err(|_| error!(ProtocolError::InvariantViolated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_reads_back_from_its_byte_and_no_other_byte_reads() {
+        for status in ItemStatus::ALL {
+            let mut item = ItemState::default();
+            item.set_status(status);
+            assert_eq!(item.status(), Some(status));
+        }
+        assert_eq!(ItemStatus::from_byte(ItemStatus::ALL.len() as u8), None);
+        assert_eq!(ItemStatus::from_byte(u8::MAX), None);
+    }
 }

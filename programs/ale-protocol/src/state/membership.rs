@@ -41,3 +41,9 @@ pub struct Ticket {
     pub committed: bool,
     pub bump: u8,
 }
+
+// Borsh sizes pinned like the zero-copy layouts: a field added or resized must be a
+// deliberate change (rent, `space`, reserved bytes), not a side effect.
+static_assertions::const_assert_eq!(<Membership as anchor_lang::Space>::INIT_SPACE, 77);
+static_assertions::const_assert_eq!(<QualificationTicket as anchor_lang::Space>::INIT_SPACE, 101);
+static_assertions::const_assert_eq!(<Ticket as anchor_lang::Space>::INIT_SPACE, 627);

@@ -17,3 +17,7 @@ pub struct RequesterRecord {
     pub bump: u8,
     pub reserved: [u8; 32],
 }
+
+// Borsh sizes pinned like the zero-copy layouts: a field added or resized must be a
+// deliberate change (rent, `space`, reserved bytes), not a side effect.
+static_assertions::const_assert_eq!(<RequesterRecord as anchor_lang::Space>::INIT_SPACE, 129);

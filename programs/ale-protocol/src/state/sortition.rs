@@ -69,7 +69,7 @@ pub fn assigned_items(
         // start < count and probe < count: the sum stays far below u64::MAX.
         let index = ((start + probe) % count) as u32;
         let item = &states[index as usize];
-        if item.is_votable() && item.reserved < target && !item.has_voter(member_index) {
+        if item.is_votable() && item.votes_reserved < target && !item.has_voter(member_index) {
             items[taken] = index;
             taken += 1;
         }

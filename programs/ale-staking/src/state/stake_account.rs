@@ -49,3 +49,7 @@ impl StakeAccount {
         Ok(())
     }
 }
+
+// Borsh sizes pinned like the zero-copy layouts: a field added or resized must be a
+// deliberate change (rent, `space`, reserved bytes), not a side effect.
+static_assertions::const_assert_eq!(<StakeAccount as anchor_lang::Space>::INIT_SPACE, 129);

@@ -7,9 +7,7 @@ use crate::escrow::*;
 use crate::events::ItemsRefunded;
 use crate::instructions::keeper::settle_round::return_deposits;
 use crate::seeds;
-use crate::state::{
-    item_states_mut, ledger_entries_mut, Community, Ledger, ITEM_REFUNDED, ITEM_UNRESOLVED,
-};
+use crate::state::{item_states_mut, ledger_entries_mut, Community, ItemStatus, Ledger};
 
 /// Permissionless after the deadline: walks up to `max_items` items from the batch's
 /// refund cursor, stopping before an item whose revealed votes would take the call past
@@ -71,7 +69,7 @@ pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()>
         for item in &mut items[start as usize..limit as usize] {
             if item.is_undecided() {
                 // Revealed votes get their deposits back; unrevealed reservations do not.
-                if item.status != ITEM_UNRESOLVED {
+                if item.status() != Some(ItemStatus::Unresolved) {
                     // An item holds at most MAX_VOTES_PER_ITEM votes, so the first fits.
                     let with_item = votes_returned
                         .safe_add(item.vote_count as u32)
@@ -82,12 +80,12 @@ pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()>
                     votes_returned = with_item;
                     return_deposits(&item.votes[..item.vote_count as usize], entries, deposit)?;
                 }
-                let lapsed = item.reserved.saturating_sub(item.vote_count) as u64;
+                let lapsed = item.votes_reserved.saturating_sub(item.vote_count) as u64;
                 deposits_forfeited = deposits_forfeited
                     .safe_add(lapsed.safe_mul(deposit).or_overflow()?)
                     .or_overflow()?;
-                item.reserved = item.vote_count;
-                item.status = ITEM_REFUNDED;
+                item.votes_reserved = item.vote_count;
+                item.set_status(ItemStatus::Refunded);
                 refunded_items += 1;
             }
             end = end.safe_add(1).or_overflow()?;

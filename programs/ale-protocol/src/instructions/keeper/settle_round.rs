@@ -15,8 +15,8 @@ use crate::escrow::*;
 use crate::events::RoundSettled;
 use crate::seeds;
 use crate::state::{
-    item_states_mut, ledger_entries_mut, recent_slot_hash, Community, Ledger, LedgerEntry,
-    ProtocolConfig, VoteSlot, WeightRule, ITEM_DECIDED, ITEM_UNRESOLVED, MAX_VOTES_PER_ITEM,
+    item_states_mut, ledger_entries_mut, recent_slot_hash, Community, ItemState, ItemStatus,
+    Ledger, LedgerEntry, ProtocolConfig, VoteSlot, WeightRule, MAX_VOTES_PER_ITEM,
 };
 
 /// Permissionless once a round's reveal window has closed (or, after its commit window,
@@ -128,19 +128,6 @@ impl SettleRound<'_> {
     }
 }
 
-/// What one settle call adds up.
-#[derive(Default)]
-struct Totals {
-    decided: u32,
-    unresolved: u32,
-    votes: u32,
-    credited: u64,
-    dust: u64,
-    reputation_gained: u64,
-    /// Vote deposits not returned to anyone: reservations never revealed, split dust.
-    deposits_forfeited: u64,
-}
-
 #[access_control(ctx.accounts.validate(cursor, max_items))]
 pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> Result<()> {
     let batch = &ctx.accounts.escrow.batch;
@@ -153,15 +140,23 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         threshold_bps: consensus.threshold_bps,
         early_stop_margin_bps: consensus.early_stop_margin_bps,
     };
-    let by_costs = consensus.weight_rule == WeightRule::Confusion;
-    let num_classes = ctx.accounts.community.num_classes;
-    let pay = batch.worker_pay_per_item();
-    let slot = batch.mint_slot as usize;
+    let rule = ItemRule {
+        decision: rule,
+        by_costs: consensus.weight_rule == WeightRule::Confusion,
+        num_classes: ctx.accounts.community.num_classes,
+    };
     let limit = cursor.saturating_add(max_items).min(batch.item_count);
     let mut end = cursor;
     let (mut voted_items, mut votes_credited) = (0u32, 0u32);
     let mut totals = Totals::default();
-    let today = ale_math::gamification::unix_day(Clock::get()?.unix_timestamp);
+    let settlement = ItemSettlement {
+        pay: batch.worker_pay_per_item(),
+        slot: batch.mint_slot as usize,
+        deposit,
+        reward_per_win: consensus.reward_per_win,
+        reward_per_reputation,
+        today: ale_math::gamification::unix_day(Clock::get()?.unix_timestamp),
+    };
     {
         let ledger_info = ctx.accounts.ledger.to_account_info();
         let mut ledger_data = ledger_info.try_borrow_mut_data()?;
@@ -179,21 +174,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                 if voted_items == MAX_VOTED_ITEMS_PER_SETTLE {
                     break;
                 }
-                let mut tally = Tally::default();
-                for v in &item.votes[..item.vote_count as usize] {
-                    if by_costs {
-                        tally
-                            .add_costs(v.label, v.weight, num_classes)
-                            .or_overflow()?;
-                    } else {
-                        tally.add(v.label, v.weight).or_overflow()?;
-                    }
-                }
-                let decision = if by_costs {
-                    decide_by_costs(&tally, &rule, num_classes).or_overflow()?
-                } else {
-                    decide(&tally, &rule).or_overflow()?
-                };
+                let decision = decide_item(item, &rule)?;
                 if let Decision::Decided { .. } = decision {
                     let with_item = votes_credited
                         .safe_add(item.vote_count as u32)
@@ -209,90 +190,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                 None
             };
             end = end.safe_add(1).or_overflow()?;
-            if !item.is_votable() {
-                continue;
-            }
-            // Unrevealed reservations lapse with the round, their deposits forfeited.
-            let lapsed = item.reserved.saturating_sub(item.vote_count) as u64;
-            totals.deposits_forfeited = totals
-                .deposits_forfeited
-                .safe_add(lapsed.safe_mul(deposit).or_overflow()?)
-                .or_overflow()?;
-            item.reserved = item.vote_count;
-            let Some(decision) = decision else {
-                continue;
-            };
-            let votes = &item.votes[..item.vote_count as usize];
-            match decision {
-                Decision::Pending => {}
-                Decision::Unresolved => {
-                    item.status = ITEM_UNRESOLVED;
-                    totals.unresolved += 1;
-                    return_deposits(votes, entries, deposit)?;
-                }
-                Decision::Decided { label, .. } => {
-                    item.status = ITEM_DECIDED;
-                    item.label = label;
-                    let mut winners = [(0u32, 0u64); MAX_VOTES_PER_ITEM];
-                    let mut winner_count = 0usize;
-                    let mut winner_weight = 0u128;
-                    for v in votes {
-                        let entry = entries
-                            .get_mut(v.member as usize)
-                            .ok_or(ProtocolError::InvariantViolated)?;
-                        let won = v.label == label;
-                        record_confusion(&mut entry.confusion, label, v.label);
-                        entry.tasks_done = entry.tasks_done.saturating_add(1);
-                        if won {
-                            // Bucket-B rewards so far were earned on the old reputation.
-                            entry.accrue_rewards(reward_per_reputation)?;
-                            entry.tasks_won = entry.tasks_won.saturating_add(1);
-                            entry.reputation =
-                                reputation_after(entry.reputation, true, consensus.reward_per_win)
-                                    .or_overflow()?;
-                            // votes.len() <= MAX_VOTES_PER_ITEM
-                            winners[winner_count] = (v.member, entry.reputation);
-                            winner_count += 1;
-                            winner_weight = winner_weight
-                                .safe_add(entry.reputation as u128)
-                                .or_overflow()?;
-                        }
-                        entry.streak_days =
-                            streak_after(entry.last_active_day, entry.streak_days, today);
-                        entry.best_streak_days = entry.best_streak_days.max(entry.streak_days);
-                        entry.last_active_day = today;
-                        entry.badges |=
-                            badges_earned(entry.tasks_done, entry.tasks_won, entry.streak_days);
-                    }
-                    let winners = &winners[..winner_count];
-                    // ale-math's pro-rata share per winner, without a heap allocation.
-                    let mut paid = 0u64;
-                    for (member, weight) in winners {
-                        let share = pro_rata_share(pay, *weight, winner_weight).or_overflow()?;
-                        let entry = &mut entries[*member as usize];
-                        entry.claimable[slot] =
-                            entry.claimable[slot].safe_add(share).or_overflow()?;
-                        paid = paid.safe_add(share).or_overflow()?;
-                    }
-                    totals.credited = totals.credited.safe_add(paid).or_overflow()?;
-                    let dust = pay.safe_sub(paid).or_overflow()?;
-                    totals.dust = totals.dust.safe_add(dust).or_overflow()?;
-                    let unsplit = settle_deposits(votes, label, entries, deposit)?;
-                    totals.deposits_forfeited =
-                        totals.deposits_forfeited.safe_add(unsplit).or_overflow()?;
-                    totals.reputation_gained = totals
-                        .reputation_gained
-                        .safe_add(
-                            consensus
-                                .reward_per_win
-                                .safe_mul(winners.len() as u64)
-                                .or_overflow()?,
-                        )
-                        .or_overflow()?;
-                    totals.decided += 1;
-                    totals.votes += votes.len() as u32;
-                }
-            }
+            settle_item(item, decision, entries, &settlement, &mut totals)?;
         }
     }
 
@@ -378,6 +276,163 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     Ok(())
 }
 
+/// How a community decides an item.
+pub struct ItemRule {
+    pub decision: DecisionRule,
+    /// Weights are confusion costs (`WeightRule::Confusion`), not plain weights.
+    pub by_costs: bool,
+    pub num_classes: u8,
+}
+
+/// What settling one item pays and records, the same for every item of a call.
+pub struct ItemSettlement {
+    /// Worker pay of one decided item, split among its winners.
+    pub pay: u64,
+    /// The claimable slot of the batch's mint in each ledger entry.
+    pub slot: usize,
+    pub deposit: u64,
+    pub reward_per_win: u64,
+    pub reward_per_reputation: u128,
+    pub today: u32,
+}
+
+/// What one settle call adds up.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub decided: u32,
+    pub unresolved: u32,
+    pub votes: u32,
+    pub credited: u64,
+    pub dust: u64,
+    pub reputation_gained: u64,
+    /// Vote deposits not returned to anyone: reservations never revealed, split dust.
+    pub deposits_forfeited: u64,
+}
+
+/// The community's rule applied to an item's revealed votes. Writes nothing.
+pub fn decide_item(item: &ItemState, rule: &ItemRule) -> Result<Decision> {
+    let mut tally = Tally::default();
+    for v in &item.votes[..item.vote_count as usize] {
+        if rule.by_costs {
+            tally
+                .add_costs(v.label, v.weight, rule.num_classes)
+                .or_overflow()?;
+        } else {
+            tally.add(v.label, v.weight).or_overflow()?;
+        }
+    }
+    Ok(if rule.by_costs {
+        decide_by_costs(&tally, &rule.decision, rule.num_classes).or_overflow()?
+    } else {
+        decide(&tally, &rule.decision).or_overflow()?
+    })
+}
+
+/// Settles one walked item for the round: its unrevealed reservations lapse (deposits
+/// forfeited); then, with its `decision` (None: no votes this round), an unresolved
+/// item returns its deposits, a decided one rewards and pays its winners pro rata to
+/// their new reputation, records every voter's confusion, streak and badges, and splits
+/// the losers' deposits. Pure over the item, the ledger entries and the settlement.
+pub fn settle_item(
+    item: &mut ItemState,
+    decision: Option<Decision>,
+    entries: &mut [LedgerEntry],
+    settlement: &ItemSettlement,
+    totals: &mut Totals,
+) -> Result<()> {
+    if !item.is_votable() {
+        return Ok(());
+    }
+    let deposit = settlement.deposit;
+    // Unrevealed reservations lapse with the round, their deposits forfeited.
+    let lapsed = item.votes_reserved.saturating_sub(item.vote_count) as u64;
+    totals.deposits_forfeited = totals
+        .deposits_forfeited
+        .safe_add(lapsed.safe_mul(deposit).or_overflow()?)
+        .or_overflow()?;
+    item.votes_reserved = item.vote_count;
+    let Some(decision) = decision else {
+        return Ok(());
+    };
+    match decision {
+        Decision::Pending => return Ok(()),
+        Decision::Unresolved => item.set_status(ItemStatus::Unresolved),
+        Decision::Decided { label, .. } => {
+            item.set_status(ItemStatus::Decided);
+            item.label = label;
+        }
+    }
+    let votes = &item.votes[..item.vote_count as usize];
+    match decision {
+        Decision::Pending => {}
+        Decision::Unresolved => {
+            totals.unresolved += 1;
+            return_deposits(votes, entries, deposit)?;
+        }
+        Decision::Decided { label, .. } => {
+            let mut winners = [(0u32, 0u64); MAX_VOTES_PER_ITEM];
+            let mut winner_count = 0usize;
+            let mut winner_weight = 0u128;
+            for v in votes {
+                let entry = entries
+                    .get_mut(v.member as usize)
+                    .ok_or(ProtocolError::InvariantViolated)?;
+                let won = v.label == label;
+                record_confusion(&mut entry.confusion, label, v.label);
+                entry.tasks_done = entry.tasks_done.saturating_add(1);
+                if won {
+                    // Bucket-B rewards so far were earned on the old reputation.
+                    entry.accrue_rewards(settlement.reward_per_reputation)?;
+                    entry.tasks_won = entry.tasks_won.saturating_add(1);
+                    entry.reputation =
+                        reputation_after(entry.reputation, true, settlement.reward_per_win)
+                            .or_overflow()?;
+                    // votes.len() <= MAX_VOTES_PER_ITEM
+                    winners[winner_count] = (v.member, entry.reputation);
+                    winner_count += 1;
+                    winner_weight = winner_weight
+                        .safe_add(entry.reputation as u128)
+                        .or_overflow()?;
+                }
+                entry.streak_days =
+                    streak_after(entry.last_active_day, entry.streak_days, settlement.today);
+                entry.best_streak_days = entry.best_streak_days.max(entry.streak_days);
+                entry.last_active_day = settlement.today;
+                entry.badges |= badges_earned(entry.tasks_done, entry.tasks_won, entry.streak_days);
+            }
+            let winners = &winners[..winner_count];
+            // ale-math's pro-rata share per winner, without a heap allocation.
+            let mut paid = 0u64;
+            for (member, weight) in winners {
+                let share = pro_rata_share(settlement.pay, *weight, winner_weight).or_overflow()?;
+                let entry = &mut entries[*member as usize];
+                entry.claimable[settlement.slot] = entry.claimable[settlement.slot]
+                    .safe_add(share)
+                    .or_overflow()?;
+                paid = paid.safe_add(share).or_overflow()?;
+            }
+            totals.credited = totals.credited.safe_add(paid).or_overflow()?;
+            let dust = settlement.pay.safe_sub(paid).or_overflow()?;
+            totals.dust = totals.dust.safe_add(dust).or_overflow()?;
+            let unsplit = settle_deposits(votes, label, entries, deposit)?;
+            totals.deposits_forfeited =
+                totals.deposits_forfeited.safe_add(unsplit).or_overflow()?;
+            totals.reputation_gained = totals
+                .reputation_gained
+                .safe_add(
+                    settlement
+                        .reward_per_win
+                        .safe_mul(winners.len() as u64)
+                        .or_overflow()?,
+                )
+                .or_overflow()?;
+            totals.decided += 1;
+            totals.votes += votes.len() as u32;
+        }
+    }
+    Ok(())
+}
+
 /// Gives every deposited voter its vote deposit back.
 pub fn return_deposits(
     votes: &[VoteSlot],
@@ -424,4 +479,152 @@ fn settle_deposits(
             .ok_or(ProtocolError::MathOverflow)?;
     }
     Ok(pot - share * winners)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEPOSIT: u64 = 10;
+
+    /// Three voters with reputation 10, 20 and 30 label an item 1, 1 and 0; four
+    /// reservations were taken, so one lapsed unrevealed.
+    fn voted_item() -> (ItemState, Vec<LedgerEntry>) {
+        let mut item = ItemState::default();
+        item.set_status(ItemStatus::Started);
+        for (index, label) in [1u8, 1, 0].into_iter().enumerate() {
+            item.votes[index] = VoteSlot {
+                weight: 1,
+                member: index as u32,
+                label,
+                deposited: 1,
+                padding: [0; 2],
+            };
+        }
+        item.vote_count = 3;
+        item.votes_reserved = 4;
+        let entries = [10, 20, 30]
+            .map(|reputation| LedgerEntry {
+                reputation,
+                ..Default::default()
+            })
+            .to_vec();
+        (item, entries)
+    }
+
+    fn rule() -> ItemRule {
+        ItemRule {
+            decision: DecisionRule {
+                min_votes: 3,
+                max_votes: 3,
+                threshold_bps: 6_000,
+                early_stop_margin_bps: 0,
+            },
+            by_costs: false,
+            num_classes: 2,
+        }
+    }
+
+    fn settlement() -> ItemSettlement {
+        ItemSettlement {
+            pay: 100,
+            slot: 0,
+            deposit: DEPOSIT,
+            reward_per_win: 5,
+            reward_per_reputation: 0,
+            today: 20_000,
+        }
+    }
+
+    #[test]
+    fn a_decided_item_rewards_and_pays_its_winners_pro_rata_to_their_new_reputation() {
+        let (mut item, mut entries) = voted_item();
+        let decision = decide_item(&item, &rule()).unwrap();
+        assert!(matches!(decision, Decision::Decided { label: 1, .. }));
+        let mut totals = Totals::default();
+        settle_item(
+            &mut item,
+            Some(decision),
+            &mut entries,
+            &settlement(),
+            &mut totals,
+        )
+        .unwrap();
+
+        assert_eq!(item.status(), Some(ItemStatus::Decided));
+        assert_eq!((item.label, item.votes_reserved), (1, 3));
+        // Winners: 10 + 5 and 20 + 5 reputation share 100 as 15 : 25.
+        let reputation: Vec<u64> = entries.iter().map(|e| e.reputation).collect();
+        assert_eq!(reputation, [15, 25, 30]);
+        let paid: Vec<u64> = entries.iter().map(|e| e.claimable[0]).collect();
+        assert_eq!(paid, [37, 62, 0]);
+        // Each winner gets its deposit back and half the loser's.
+        let deposits: Vec<u64> = entries.iter().map(|e| e.deposit_claimable).collect();
+        assert_eq!(deposits, [15, 15, 0]);
+        assert!(entries
+            .iter()
+            .all(|e| e.tasks_done == 1 && e.last_active_day == 20_000));
+        assert_eq!(
+            totals,
+            Totals {
+                decided: 1,
+                votes: 3,
+                credited: 99,
+                dust: 1,
+                reputation_gained: 10,
+                deposits_forfeited: DEPOSIT,
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_pending_item_only_lapses_its_unrevealed_reservations() {
+        let (mut item, mut entries) = voted_item();
+        let mut totals = Totals::default();
+        settle_item(
+            &mut item,
+            Some(Decision::Pending),
+            &mut entries,
+            &settlement(),
+            &mut totals,
+        )
+        .unwrap();
+        assert_eq!(item.status(), Some(ItemStatus::Started));
+        assert_eq!(item.votes_reserved, 3);
+        assert!(entries
+            .iter()
+            .all(|e| e.tasks_done == 0 && e.claimable[0] == 0));
+        assert_eq!(
+            totals,
+            Totals {
+                deposits_forfeited: DEPOSIT,
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn an_unresolved_item_returns_every_revealed_deposit_and_a_finished_one_is_left_alone() {
+        let (mut item, mut entries) = voted_item();
+        let mut totals = Totals::default();
+        settle_item(
+            &mut item,
+            Some(Decision::Unresolved),
+            &mut entries,
+            &settlement(),
+            &mut totals,
+        )
+        .unwrap();
+        assert_eq!(item.status(), Some(ItemStatus::Unresolved));
+        assert!(entries.iter().all(|e| e.deposit_claimable == DEPOSIT));
+        assert_eq!(totals.unresolved, 1);
+
+        let before = totals.deposits_forfeited;
+        settle_item(&mut item, None, &mut entries, &settlement(), &mut totals).unwrap();
+        assert_eq!(
+            totals.deposits_forfeited, before,
+            "an unresolved item is not votable"
+        );
+    }
 }

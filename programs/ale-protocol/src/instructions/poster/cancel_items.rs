@@ -5,7 +5,7 @@ use crate::constants::MAX_ITEMS_PER_REFUND_CALL;
 use crate::error::{OrMathOverflow, ProtocolError};
 use crate::escrow::*;
 use crate::events::ItemsCancelled;
-use crate::state::{item_states_mut, ITEM_CANCELLED, ITEM_OPEN};
+use crate::state::{item_states_mut, ItemStatus};
 
 /// The poster cancels the items of `[first, first + count)` that no one has started;
 /// started or finished items in the range are skipped. Their full price returns to
@@ -43,8 +43,8 @@ pub fn cancel_items(ctx: Context<CancelItems>, first: u32, count: u32) -> Result
         let mut data = info.try_borrow_mut_data()?;
         let items = item_states_mut(&mut data)?;
         for item in &mut items[first as usize..(first + count) as usize] {
-            if item.status == ITEM_OPEN {
-                item.status = ITEM_CANCELLED;
+            if item.status() == Some(ItemStatus::Open) {
+                item.set_status(ItemStatus::Cancelled);
                 cancelled += 1;
             }
         }

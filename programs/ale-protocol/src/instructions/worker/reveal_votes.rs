@@ -138,7 +138,7 @@ pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) 
             member,
             label,
             deposited: (ticket.deposit_per_item > 0) as u8,
-            reserved: [0; 2],
+            padding: [0; 2],
         };
         item.vote_count += 1;
     }

@@ -9,7 +9,7 @@ use crate::events::{TicketTaken, VotesCommitted};
 use crate::seeds;
 use crate::state::{
     assigned_items, item_states_mut, ledger_entries_mut, probe_start, recent_slot_hash, Batch,
-    Community, ItemTable, Ledger, Membership, Phase, Ticket, ITEM_STARTED,
+    Community, ItemStatus, ItemTable, Ledger, Membership, Phase, Ticket,
 };
 
 /// A member takes its ticket for the current round of a batch: a sortition seeded by
@@ -209,8 +209,8 @@ pub fn take_ticket(
         }
         for &index in &items[..taken] {
             let item = &mut states[index as usize];
-            item.reserved += 1; // reserved < target <= 16
-            item.status = ITEM_STARTED;
+            item.votes_reserved += 1; // votes_reserved < target <= 16
+            item.set_status(ItemStatus::Started);
         }
         (items, taken)
     };
