@@ -20,7 +20,6 @@ use ale_embedded::EmbeddedRuntime;
 use ale_keeper::{Keeper, KeeperConfig};
 use ale_sdk::poster::{self, LabelledItem};
 use ale_sdk::protocol as ix;
-use ale_sdk::transport::ClientError;
 use ale_sdk::views::{self, LeaderboardRow};
 use ale_sdk::worker::{self, BallotStore};
 use ale_sdk::{operator, pda, Transport};
@@ -166,14 +165,8 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
             let round = match taken {
                 Ok(Some((round, _))) => round,
                 Ok(None) => continue,
-                Err(e)
-                    if e.downcast_ref::<ClientError>()
-                        .and_then(ClientError::error_name)
-                        == Some("NoItemsAvailable") =>
-                {
-                    continue
-                }
-                Err(e) => return Err(e),
+                Err(e) if e.error_name() == Some("NoItemsAvailable") => continue,
+                Err(e) => return Err(e.into()),
             };
             let ticket = pda::ticket(&batch_address, &wallet.pubkey(), round);
             ticket_rent += m.inner.lamports(ticket).await;
@@ -380,6 +373,6 @@ impl MarketReport {
 
     /// Writes the labelled dataset as CSV and JSONL into `dir`.
     pub fn export(&self, dir: &std::path::Path) -> Result<()> {
-        poster::export(&self.labels, dir)
+        Ok(poster::export(&self.labels, dir)?)
     }
 }

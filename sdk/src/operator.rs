@@ -13,14 +13,14 @@ use ale_staking::constants::{DEFAULT_COOLDOWN_SECONDS, DEFAULT_EPOCH_SECONDS};
 use ale_staking::instructions::InitializeParams;
 use ale_staking::state::StakingConfig;
 use anchor_lang::prelude::Pubkey;
-use anyhow::{bail, Context, Result};
 use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::address::get_associated_token_address;
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 use tracing::info;
 
+use crate::error::{Result, SdkError, StepContext};
 use crate::protocol::{self as ix, default_consensus};
-use crate::transport::Transport;
+use crate::transport::{ClientError, Transport};
 use crate::{pda, staking};
 
 /// What the deploy sets up.
@@ -114,9 +114,10 @@ pub async fn bootstrap<T: Transport>(
     // distinct writable accounts: a community whose creator is the treasury could
     // never settle.
     if !genesis.communities.is_empty() && genesis.treasury == operator.pubkey() {
-        bail!(
+        return Err(SdkError::Input(
             "the treasury must not be the operator's wallet, which creates the genesis communities"
-        );
+                .into(),
+        ));
     }
     let mut done = Bootstrap::default();
     let staking = t
@@ -133,7 +134,7 @@ pub async fn bootstrap<T: Transport>(
             &[operator],
         )
         .await
-        .context("initialize staking")?;
+        .step(|| "initialize staking".into())?;
         done.steps_sent += 1;
     } else {
         done.steps_already_done += 1;
@@ -151,7 +152,7 @@ pub async fn bootstrap<T: Transport>(
             &[operator],
         )
         .await
-        .context("genesis mint")?;
+        .step(|| "genesis mint".into())?;
         done.steps_sent += 1;
         info!(%distribution, "genesis minted");
     } else {
@@ -171,7 +172,7 @@ pub async fn bootstrap<T: Transport>(
             &[operator],
         )
         .await
-        .context("initialize protocol")?;
+        .step(|| "initialize protocol".into())?;
         done.steps_sent += 1;
     } else {
         done.steps_already_done += 1;
@@ -188,9 +189,9 @@ pub async fn bootstrap<T: Transport>(
                 let join_rule = match spec.prerequisite {
                     None => JoinRule::Open,
                     Some((name, min_reputation)) => JoinRule::MinReputation {
-                        prerequisite: *by_name
-                            .get(name)
-                            .with_context(|| format!("{name} comes before {}", spec.name))?,
+                        prerequisite: *by_name.get(name).ok_or_else(|| {
+                            SdkError::Input(format!("{name} comes before {}", spec.name))
+                        })?,
                         min_reputation,
                     },
                 };
@@ -257,17 +258,22 @@ pub async fn create_community<T: Transport>(
         &[creator],
     )
     .await
-    .with_context(|| format!("create community {name}"))?;
+    .step(|| format!("create community {name}"))?;
     Ok(pda::community(id))
 }
 
 /// The community named `name`, if any.
-pub async fn find_community<T: Transport>(t: &mut T, name: &str) -> Result<Option<Pubkey>> {
+pub async fn find_community<T: Transport>(
+    t: &mut T,
+    name: &str,
+) -> Result<Option<Pubkey>, ClientError> {
     Ok(communities_by_name(t).await?.get(name).copied())
 }
 
 /// Every community's address by name (the first created, where names repeat).
-pub async fn communities_by_name<T: Transport>(t: &mut T) -> Result<HashMap<String, Pubkey>> {
+pub async fn communities_by_name<T: Transport>(
+    t: &mut T,
+) -> Result<HashMap<String, Pubkey>, ClientError> {
     let mut by_name = HashMap::new();
     let Some(config) = t
         .read_optional::<ProtocolConfig>(pda::protocol_config())

@@ -7,12 +7,12 @@ use ale_math::consensus::Tally;
 use ale_protocol::instructions::PostBatchParams;
 use ale_protocol::state::{item_states_mut, Batch, Community, ItemStatus, ItemTable};
 use anchor_lang::prelude::Pubkey;
-use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use solana_sdk::signature::{Keypair, Signer};
 
+use crate::error::{state_error, Result, SdkError};
 use crate::protocol::{self as ix, PostBatchAccounts};
-use crate::transport::Transport;
+use crate::transport::{ClientError, Transport};
 use crate::{merkle, pda};
 
 /// A labelling job.
@@ -43,12 +43,12 @@ pub fn leaf(item: &str) -> [u8; 32] {
 /// Item identifiers from a file: the first column of a CSV with a header, or one per
 /// line of any other file.
 pub fn read_items(path: &Path) -> Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("read {}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| SdkError::file(path, e))?;
     let items: Vec<String> = if path.extension().is_some_and(|e| e == "csv") {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let mut items = Vec::new();
         for row in reader.records() {
-            let row = row?;
+            let row = row.map_err(|e| SdkError::file_format(path, e))?;
             if let Some(first) = row.get(0) {
                 items.push(first.to_string());
             }
@@ -63,7 +63,7 @@ pub fn read_items(path: &Path) -> Result<Vec<String>> {
             .collect()
     };
     if items.is_empty() {
-        bail!("{} lists no items", path.display());
+        return Err(SdkError::file_format(path, "lists no items"));
     }
     Ok(items)
 }
@@ -72,7 +72,8 @@ pub fn read_items(path: &Path) -> Result<Vec<String>> {
 /// `price_per_item` × items of the mint.
 pub async fn post<T: Transport>(t: &mut T, poster: &Keypair, job: &Job) -> Result<Posted> {
     let community: Community = t.read(job.community).await?;
-    let count = u32::try_from(job.items.len()).context("too many items")?;
+    let count = u32::try_from(job.items.len())
+        .map_err(|_| SdkError::Input(format!("{} items: too many", job.items.len())))?;
     let leaves: Vec<[u8; 32]> = job.items.iter().map(|i| leaf(i)).collect();
     let items_root = merkle::root(&leaves);
     let token_program = t.token_program_of(job.mint).await?;
@@ -115,7 +116,7 @@ pub async fn cancel<T: Transport>(
     batch_address: Pubkey,
     first: u32,
     count: u32,
-) -> Result<()> {
+) -> Result<(), ClientError> {
     let batch: Batch = t.read(batch_address).await?;
     t.send_transaction(
         &[ix::cancel_items(batch_address, &batch, first, count)],
@@ -142,18 +143,18 @@ pub async fn labels<T: Transport>(
     t: &mut T,
     batch_address: Pubkey,
     names: &[String],
-) -> Result<Vec<LabelledItem>> {
+) -> Result<Vec<LabelledItem>, ClientError> {
     let batch: Batch = t.read(batch_address).await?;
     let mut table = t.data(batch.item_table).await?;
-    let states = item_states_mut(&mut table)?;
+    let states = item_states_mut(&mut table).map_err(state_error)?;
     let mut out = Vec::with_capacity(states.len());
     for (i, item) in states.iter().enumerate() {
         let mut tally = Tally::default();
         for v in &item.votes[..item.vote_count as usize] {
-            tally.add(v.label, v.weight)?;
+            tally.add(v.label, v.weight).map_err(state_error)?;
         }
         let decided = item.status() == Some(ItemStatus::Decided);
-        let total = tally.total_weight()? as f64;
+        let total = tally.total_weight().map_err(state_error)? as f64;
         let confidence = if decided && total > 0.0 {
             tally.weights[item.label as usize] as f64 / total
         } else {
@@ -172,17 +173,22 @@ pub async fn labels<T: Transport>(
 
 /// Writes labels as `labels.csv` and `labels.jsonl` into `dir`.
 pub fn export(labels: &[LabelledItem], dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
-    let mut csv = csv::Writer::from_path(dir.join("labels.csv"))?;
+    std::fs::create_dir_all(dir).map_err(|e| SdkError::file(dir, e))?;
+    let csv_path = dir.join("labels.csv");
+    let csv_error = |e: csv::Error| SdkError::file_format(&csv_path, e);
+    let mut csv = csv::Writer::from_path(&csv_path).map_err(csv_error)?;
     for row in labels {
-        csv.serialize(row)?;
+        csv.serialize(row).map_err(csv_error)?;
     }
-    csv.flush()?;
+    csv.flush().map_err(|e| SdkError::file(&csv_path, e))?;
+    let jsonl_path = dir.join("labels.jsonl");
     let jsonl: Vec<String> = labels
         .iter()
         .map(serde_json::to_string)
-        .collect::<Result<_, _>>()?;
-    std::fs::write(dir.join("labels.jsonl"), jsonl.join("\n") + "\n")?;
+        .collect::<Result<_, _>>()
+        .map_err(|e| SdkError::file_format(&jsonl_path, e))?;
+    std::fs::write(&jsonl_path, jsonl.join("\n") + "\n")
+        .map_err(|e| SdkError::file(&jsonl_path, e))?;
     Ok(())
 }
 
@@ -201,10 +207,13 @@ pub struct Progress {
     pub escrow_left: u64,
 }
 
-pub async fn progress<T: Transport>(t: &mut T, batch_address: Pubkey) -> Result<Progress> {
+pub async fn progress<T: Transport>(
+    t: &mut T,
+    batch_address: Pubkey,
+) -> Result<Progress, ClientError> {
     let batch: Batch = t.read(batch_address).await?;
     let mut table = t.data(batch.item_table).await?;
-    let states = item_states_mut(&mut table)?;
+    let states = item_states_mut(&mut table).map_err(state_error)?;
     let votes = states.iter().map(|s| s.vote_count as u64).sum();
     let open = states
         .iter()
@@ -225,8 +234,39 @@ pub async fn progress<T: Transport>(t: &mut T, batch_address: Pubkey) -> Result<
         votes,
         round: batch.settled_rounds,
         deadline: batch.deadline,
-        escrow_left: batch
-            .escrow_expected()
-            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        escrow_left: batch.escrow_expected().map_err(state_error)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_read_by_file_kind_and_a_bad_file_is_named() {
+        let dir = std::env::temp_dir().join(format!("ale-sdk-items-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let csv = dir.join("answers.csv");
+        std::fs::write(&csv, "question,worker,answer\nq1,w1,a\nq1,w2,b\nq2,w1,a\n").unwrap();
+        assert_eq!(read_items(&csv).unwrap(), ["q1", "q2"]);
+        let lines = dir.join("items.txt");
+        std::fs::write(&lines, " img-1 \n\nimg-2\n").unwrap();
+        assert_eq!(read_items(&lines).unwrap(), ["img-1", "img-2"]);
+
+        let empty = dir.join("empty.txt");
+        std::fs::write(&empty, "\n \n").unwrap();
+        let err = read_items(&empty).unwrap_err();
+        assert!(
+            matches!(&err, SdkError::FileFormat { path, .. } if *path == empty),
+            "{err}"
+        );
+        let missing = dir.join("missing.txt");
+        let err = read_items(&missing).unwrap_err();
+        assert!(
+            matches!(&err, SdkError::File { path, source } if *path == missing
+                && source.kind() == std::io::ErrorKind::NotFound),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

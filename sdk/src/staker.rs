@@ -4,13 +4,12 @@
 
 use ale_staking::state::StakeAccount;
 use anchor_lang::prelude::Pubkey;
-use anyhow::Result;
 use serde::Serialize;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::address::get_associated_token_address;
 
-use crate::transport::{receive_in_own_account, Transport};
+use crate::transport::{receive_in_own_account, ClientError, Transport};
 use crate::{pda, staking};
 
 /// The wallet's ALE account (associated token account).
@@ -18,7 +17,11 @@ pub fn ale_account(owner: &Pubkey) -> Pubkey {
     get_associated_token_address(owner, &pda::ale_mint())
 }
 
-async fn send<T: Transport>(t: &mut T, wallet: &Keypair, action: Instruction) -> Result<()> {
+async fn send<T: Transport>(
+    t: &mut T,
+    wallet: &Keypair,
+    action: Instruction,
+) -> Result<(), ClientError> {
     t.send_transaction(&[staking::crank_inflation(), action], &[wallet])
         .await?;
     Ok(())
@@ -26,7 +29,11 @@ async fn send<T: Transport>(t: &mut T, wallet: &Keypair, action: Instruction) ->
 
 /// Stakes `amount` base units from the wallet's ALE account, opening its stake
 /// account first if it has none.
-pub async fn stake<T: Transport>(t: &mut T, wallet: &Keypair, amount: u64) -> Result<()> {
+pub async fn stake<T: Transport>(
+    t: &mut T,
+    wallet: &Keypair,
+    amount: u64,
+) -> Result<(), ClientError> {
     let owner = wallet.pubkey();
     let mut ixs = Vec::new();
     if t.get_account(pda::stake_account(&owner)).await?.is_none() {
@@ -39,12 +46,16 @@ pub async fn stake<T: Transport>(t: &mut T, wallet: &Keypair, amount: u64) -> Re
 }
 
 /// Starts the cooldown of `amount` active stake.
-pub async fn unstake<T: Transport>(t: &mut T, wallet: &Keypair, amount: u64) -> Result<()> {
+pub async fn unstake<T: Transport>(
+    t: &mut T,
+    wallet: &Keypair,
+    amount: u64,
+) -> Result<(), ClientError> {
     send(t, wallet, staking::request_unstake(wallet.pubkey(), amount)).await
 }
 
 /// Withdraws stake whose cooldown has ended to the wallet's ALE account.
-pub async fn withdraw<T: Transport>(t: &mut T, wallet: &Keypair) -> Result<()> {
+pub async fn withdraw<T: Transport>(t: &mut T, wallet: &Keypair) -> Result<(), ClientError> {
     send(
         t,
         wallet,
@@ -55,18 +66,16 @@ pub async fn withdraw<T: Transport>(t: &mut T, wallet: &Keypair) -> Result<()> {
 
 /// Claims staking rewards to the wallet's ALE account (opened if missing); returns
 /// the amount received.
-pub async fn claim<T: Transport>(t: &mut T, wallet: &Keypair) -> Result<u64> {
+pub async fn claim<T: Transport>(t: &mut T, wallet: &Keypair) -> Result<u64, ClientError> {
     let owner = wallet.pubkey();
     let ale = pda::ale_mint();
-    Ok(
-        receive_in_own_account(t, wallet, ale, anchor_spl::token::ID, |destination| {
-            vec![
-                staking::crank_inflation(),
-                staking::claim_rewards(owner, destination),
-            ]
-        })
-        .await?,
-    )
+    receive_in_own_account(t, wallet, ale, anchor_spl::token::ID, |destination| {
+        vec![
+            staking::crank_inflation(),
+            staking::claim_rewards(owner, destination),
+        ]
+    })
+    .await
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -81,7 +90,7 @@ pub struct StakeView {
     pub total_claimed: u64,
 }
 
-pub async fn show<T: Transport>(t: &mut T, owner: Pubkey) -> Result<StakeView> {
+pub async fn show<T: Transport>(t: &mut T, owner: Pubkey) -> Result<StakeView, ClientError> {
     let stake = t
         .read_optional::<StakeAccount>(pda::stake_account(&owner))
         .await?;

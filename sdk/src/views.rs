@@ -3,21 +3,22 @@
 use ale_protocol::state::{ledger_entries, Community, Ledger, LedgerEntry};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
-use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::transport::Transport;
+use crate::error::state_error;
+use crate::transport::{ClientError, Transport};
 
 /// The ledger's members: its entries up to the header's length (the rest is capacity).
-pub fn ledger_members(data: &[u8]) -> Result<&[LedgerEntry]> {
+pub fn ledger_members(data: &[u8]) -> Result<&[LedgerEntry], ClientError> {
     let header_end = 8 + std::mem::size_of::<Ledger>();
     let header = data
         .get(..header_end)
-        .context("ledger shorter than its header")?;
-    let header = Ledger::try_deserialize(&mut &header[..]).context("ledger header")?;
-    ledger_entries(data)?
+        .ok_or_else(|| state_error("ledger shorter than its header"))?;
+    let header = Ledger::try_deserialize(&mut &header[..]).map_err(state_error)?;
+    ledger_entries(data)
+        .map_err(state_error)?
         .get(..header.len as usize)
-        .context("ledger length past its capacity")
+        .ok_or_else(|| state_error("ledger length past its capacity"))
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -59,7 +60,7 @@ pub async fn leaderboard<T: Transport>(
     t: &mut T,
     community: Pubkey,
     top: usize,
-) -> Result<Vec<LeaderboardRow>> {
+) -> Result<Vec<LeaderboardRow>, ClientError> {
     let c: Community = t.read(community).await?;
     let ledger = t.data(c.ledger).await?;
     let rows = ledger_members(&ledger)?

@@ -17,12 +17,12 @@ use ale_protocol::state::{
     assigned_items, item_states_mut, probe_start, Batch, Community, Membership, SKIP_LABEL,
 };
 use anchor_lang::prelude::Pubkey;
-use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 
+use crate::error::{state_error, Result, SdkError};
 use crate::pda;
 use crate::protocol::{self as ix, JoinWith};
 use crate::transport::{receive_in_own_account, send_packed, ClientError, Transport};
@@ -36,20 +36,20 @@ pub struct Ballot {
     pub ticket: String,
     pub items: Vec<u32>,
     pub labels: Vec<u8>,
-    /// The 32-byte salt, base58.
+    /// The 32-byte salt, hex.
     pub salt: String,
 }
 
 impl Ballot {
     fn salt_bytes(&self) -> Result<[u8; 32]> {
+        let bad_salt =
+            || SdkError::Input(format!("ticket {}: salt is not 32 hex bytes", self.ticket));
         let bytes: Vec<u8> = (0..self.salt.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(self.salt.get(i..i + 2).unwrap_or("zz"), 16))
             .collect::<Result<_, _>>()
-            .context("salt is not hex")?;
-        bytes
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("salt is not 32 bytes"))
+            .map_err(|_| bad_salt())?;
+        bytes.try_into().map_err(|_| bad_salt())
     }
 }
 
@@ -68,10 +68,11 @@ impl BallotStore {
     /// Opens (or starts) the store at `path`.
     pub fn open(path: &Path) -> Result<Self> {
         let ballots = match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .with_context(|| format!("read ballots from {}", path.display()))?,
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|e| SdkError::file_format(path, e))?
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
-            Err(e) => return Err(e).with_context(|| format!("open {}", path.display())),
+            Err(e) => return Err(SdkError::file(path, e)),
         };
         Ok(Self {
             path: Some(path.to_path_buf()),
@@ -98,24 +99,31 @@ impl BallotStore {
             return Ok(());
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            std::fs::create_dir_all(dir).map_err(|e| SdkError::file(dir, e))?;
         }
         let tmp = path.with_extension("tmp");
-        {
+        let json =
+            serde_json::to_vec_pretty(&self.ballots).map_err(|e| SdkError::file_format(path, e))?;
+        let write = || -> std::io::Result<()> {
             use std::io::Write;
             let mut file = std::fs::File::create(&tmp)?;
-            file.write_all(&serde_json::to_vec_pretty(&self.ballots)?)?;
-            file.sync_all()?;
-        }
-        std::fs::rename(&tmp, path).with_context(|| format!("write {}", path.display()))
+            file.write_all(&json)?;
+            file.sync_all()
+        };
+        write().map_err(|e| SdkError::file(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| SdkError::file(path, e))
     }
 }
 
 fn pubkey(s: &str) -> Result<Pubkey> {
-    Pubkey::from_str(s).with_context(|| format!("not an address: {s}"))
+    Pubkey::from_str(s).map_err(|_| SdkError::Input(format!("not an address: {s}")))
 }
 
-pub async fn join<T: Transport>(t: &mut T, wallet: &Keypair, community: Pubkey) -> Result<()> {
+pub async fn join<T: Transport>(
+    t: &mut T,
+    wallet: &Keypair,
+    community: Pubkey,
+) -> Result<(), ClientError> {
     let join = ix::join_community(
         wallet.pubkey(),
         community,
@@ -134,7 +142,7 @@ pub async fn opt_into_push<T: Transport>(
     wallet: &Keypair,
     community: Pubkey,
     mint: Pubkey,
-) -> Result<()> {
+) -> Result<(), ClientError> {
     let token_program = t.token_program_of(mint).await?;
     let member = wallet.pubkey();
     let open = create_associated_token_account_idempotent(&member, &member, &mint, &token_program);
@@ -156,7 +164,10 @@ pub async fn join_with_reputation<T: Transport>(
     let index = ledger_members(&ledger)?
         .iter()
         .position(|e| e.member == wallet.pubkey())
-        .context("not a member of the prerequisite community")?;
+        .ok_or(SdkError::NotInPrerequisite {
+            member: wallet.pubkey(),
+            community: prerequisite,
+        })?;
     let proof = JoinProof {
         prerequisite_index: index as u32,
         ..JoinProof::default()
@@ -183,7 +194,7 @@ pub async fn take_ticket<T: Transport>(
     let take = ix::take_ticket(wallet.pubkey(), batch_address, &batch, round, false, None);
     let outcome = t.send_transaction(&[take], &[wallet]).await?;
     let Some(taken) = outcome.events::<TicketTaken>().pop() else {
-        bail!("take_ticket emitted no TicketTaken event");
+        return Err(state_error("take_ticket emitted no TicketTaken event").into());
     };
     Ok((round, taken.items))
 }
@@ -217,7 +228,7 @@ pub async fn assignment<T: Transport>(
     let entry = ledger_members(&ledger)?
         .get(membership.index as usize)
         .copied()
-        .context("member index outside the ledger")?;
+        .ok_or_else(|| state_error("member index outside the ledger"))?;
     let today = (t.unix_timestamp().await? / 86_400) as u32;
     let used_today = if entry.rate_window_day == today {
         entry.rate_window_count
@@ -229,7 +240,7 @@ pub async fn assignment<T: Transport>(
         allowance = allowance.min(community.rate_limit_per_day.saturating_sub(used_today) as u32);
     }
     let mut table = t.data(batch.item_table).await?;
-    let states = item_states_mut(&mut table)?;
+    let states = item_states_mut(&mut table).map_err(state_error)?;
     let start = probe_start(
         &seed,
         &batch_address,
@@ -258,11 +269,11 @@ pub async fn take_sealed<T: Transport>(
     labels: Vec<u8>,
 ) -> Result<usize> {
     if labels.is_empty() || labels.len() > assignment.items.len() {
-        bail!(
+        return Err(SdkError::Input(format!(
             "{} labels for an assignment of {} items",
             labels.len(),
             assignment.items.len()
-        );
+        )));
     }
     let member = wallet.pubkey();
     let round = assignment.round;
@@ -324,11 +335,11 @@ pub async fn take_and_commit<T: Transport>(
         };
         let mut labels = label(&assignment.items);
         if labels.len() != assignment.items.len() {
-            bail!(
+            return Err(SdkError::Input(format!(
                 "{} labels for {} items",
                 labels.len(),
                 assignment.items.len()
-            );
+            )));
         }
         let Some(last) = labels.iter().rposition(|&l| l != SKIP_LABEL) else {
             return Ok(None);
@@ -339,14 +350,13 @@ pub async fn take_and_commit<T: Transport>(
                 let items = assignment.items[..n].to_vec();
                 return Ok(Some((assignment.round, items)));
             }
-            Err(e)
-                if e.downcast_ref::<ClientError>()
-                    .and_then(ClientError::error_name)
-                    == Some("AssignmentChanged") => {}
+            Err(e) if e.error_name() == Some("AssignmentChanged") => {}
             Err(e) => return Err(e),
         }
     }
-    bail!("the assignment changed {SEALED_TAKE_ATTEMPTS} times in a row: the round is busy, try again")
+    Err(SdkError::RoundBusy {
+        attempts: SEALED_TAKE_ATTEMPTS,
+    })
 }
 
 /// Commits `labels` (one per assigned item, in order) for the worker's ticket of
@@ -361,7 +371,11 @@ pub async fn commit<T: Transport>(
     labels: Vec<u8>,
 ) -> Result<()> {
     if labels.len() != items.len() {
-        bail!("{} labels for {} items", labels.len(), items.len());
+        return Err(SdkError::Input(format!(
+            "{} labels for {} items",
+            labels.len(),
+            items.len()
+        )));
     }
     let ticket = pda::ticket(&batch_address, &wallet.pubkey(), round);
     let salt: [u8; 32] = rand::random();
@@ -415,11 +429,7 @@ pub async fn due_reveals<T: Transport>(
             store.forget(&ballot.ticket)?;
             continue;
         }
-        if now
-            < batch
-                .commit_end(ballot.round)
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-        {
+        if now < batch.commit_end(ballot.round).map_err(state_error)? {
             continue;
         }
         let instruction = ix::reveal_votes(
@@ -448,11 +458,11 @@ pub async fn send_reveals<T: Transport>(
     t: &mut T,
     due: &[DueReveal],
     signers: &[&Keypair],
-) -> Result<Vec<String>> {
+) -> Result<Vec<String>, ClientError> {
     let instructions: Vec<Instruction> = due.iter().map(|d| d.instruction.clone()).collect();
     let packed = send_packed(t, &instructions, signers).await?;
     if let Some((_, err)) = packed.refused.into_iter().next() {
-        return Err(err.into());
+        return Err(err);
     }
     Ok(packed
         .landed
@@ -483,19 +493,67 @@ pub async fn claim<T: Transport>(
     wallet: &Keypair,
     community: Pubkey,
     mint: Pubkey,
-) -> Result<u64> {
+) -> Result<u64, ClientError> {
     let token_program = t.token_program_of(mint).await?;
     let member = wallet.pubkey();
-    Ok(
-        receive_in_own_account(t, wallet, mint, token_program, |destination| {
-            vec![ix::claim_pay(
-                member,
-                community,
-                mint,
-                destination,
-                token_program,
-            )]
-        })
-        .await?,
-    )
+    receive_in_own_account(t, wallet, mint, token_program, |destination| {
+        vec![ix::claim_pay(
+            member,
+            community,
+            mint,
+            destination,
+            token_program,
+        )]
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ballot(ticket: &str, salt: String) -> Ballot {
+        Ballot {
+            batch: Pubkey::new_unique().to_string(),
+            round: 0,
+            ticket: ticket.into(),
+            items: vec![3, 7],
+            labels: vec![1, 0],
+            salt,
+        }
+    }
+
+    #[test]
+    fn ballots_survive_reopening_and_a_corrupt_store_or_salt_is_named() {
+        let dir = std::env::temp_dir().join(format!("ale-sdk-ballots-{}", std::process::id()));
+        let path = dir.join("ballots.json");
+        let salt = [0xa5u8; 32];
+        let ticket = Pubkey::new_unique().to_string();
+        let mut store = BallotStore::open(&path).unwrap();
+        store
+            .put(ballot(
+                &ticket,
+                salt.iter().map(|b| format!("{b:02x}")).collect(),
+            ))
+            .unwrap();
+        let reopened = BallotStore::open(&path).unwrap();
+        let kept: Vec<&Ballot> = reopened.pending().collect();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].salt_bytes().unwrap(), salt);
+        store.forget(&ticket).unwrap();
+        assert_eq!(BallotStore::open(&path).unwrap().pending().count(), 0);
+
+        let short = ballot(&ticket, "a5a5".into());
+        assert!(matches!(short.salt_bytes(), Err(SdkError::Input(_))));
+        let not_hex = ballot(&ticket, "zz".repeat(32));
+        assert!(matches!(not_hex.salt_bytes(), Err(SdkError::Input(_))));
+
+        std::fs::write(&path, "not json").unwrap();
+        let err = BallotStore::open(&path).unwrap_err();
+        assert!(
+            matches!(&err, SdkError::FileFormat { path: p, .. } if *p == path),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
