@@ -11,7 +11,7 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::Keypair;
 
 use ale_embedded::EmbeddedRuntime;
-use ale_sdk::transport::{ClientError, Transport, TxOutcome};
+use ale_sdk::transport::{AccountFilter, ClientError, Transport, TxOutcome};
 use ale_sdk::RpcTransport;
 
 pub enum Cluster {
@@ -95,6 +95,17 @@ impl Transport for Cluster {
         match self {
             Self::Embedded { runtime, .. } => runtime.minimum_balance(bytes).await,
             Self::Rpc(rpc) => rpc.minimum_balance(bytes).await,
+        }
+    }
+
+    async fn program_accounts(
+        &mut self,
+        program: Pubkey,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
+        match self {
+            Self::Embedded { runtime, .. } => runtime.program_accounts(program, filters).await,
+            Self::Rpc(rpc) => rpc.program_accounts(program, filters).await,
         }
     }
 }

@@ -26,7 +26,7 @@ use spl_token_interface::state::{Account as SplAccount, Mint as SplMint};
 
 use ale_sdk::compute_budget::ComputeBudget;
 use ale_sdk::events::RawEvent;
-use ale_sdk::transport::{ClientError, Transport, TxOutcome};
+use ale_sdk::transport::{AccountFilter, ClientError, Transport, TxOutcome};
 
 pub const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
 
@@ -550,6 +550,25 @@ impl Transport for EmbeddedRuntime {
 
     async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError> {
         Ok(self.rent_for(bytes).await)
+    }
+
+    async fn program_accounts(
+        &mut self,
+        program: Pubkey,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
+        // The bank has no account index; every account a transaction named (or the
+        // saved state held) is known, and a program's accounts are among them.
+        let mut found = Vec::new();
+        for address in self.touched.clone() {
+            let Some(account) = self.account(address).await else {
+                continue;
+            };
+            if account.owner == program && filters.iter().all(|f| f.matches(&account.data)) {
+                found.push((address, account));
+            }
+        }
+        Ok(found)
     }
 }
 

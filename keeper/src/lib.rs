@@ -4,7 +4,9 @@
 //! the deadline are refunded and finished batches closed; opted-in members' pay is
 //! pushed to their token accounts.
 //!
-//! It keeps no state of its own: every pass reads the chain, and every crank's
+//! It finds its work with filtered `getProgramAccounts` (`Transport::anchor_accounts`):
+//! one read of every community, every open batch and every open ticket per pass,
+//! however many were ever made. It keeps no state of its own: every pass reads the chain, and every crank's
 //! precondition is checked on chain (settle cursors, refund cursors, closed accounts).
 //! So it can be killed at any await point and restarted: a crank that landed before
 //! the kill is seen as done on the next read, one that did not is sent again, and a
@@ -15,7 +17,9 @@ use std::time::Duration;
 use ale_protocol::constants::{
     MAX_ITEMS_PER_REFUND_CALL, MAX_ITEMS_PER_SETTLE, MAX_PUSHES_PER_CALL,
 };
-use ale_protocol::state::{Batch, Community, LedgerEntry, ProtocolConfig, ENTRY_PUSH_PAYOUTS};
+use ale_protocol::state::{
+    Batch, Community, LedgerEntry, ProtocolConfig, Ticket, ENTRY_PUSH_PAYOUTS,
+};
 use ale_staking::state::StakingConfig;
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::instruction::Instruction;
@@ -101,8 +105,8 @@ const ALREADY_DONE: &[&str] = &[
 struct BatchWork<'a> {
     config: &'a ProtocolConfig,
     community: &'a Community,
-    /// The community's members, in ledger order.
-    members: &'a [LedgerEntry],
+    /// The batch's open tickets (committed or not), as the pass found them.
+    tickets: &'a [(Pubkey, Ticket)],
     address: Pubkey,
     now: i64,
 }
@@ -158,33 +162,37 @@ impl Keeper {
         else {
             return Ok(report);
         };
-        for id in 0..config.community_count {
-            let community_address = pda::community(id);
-            let Some(community) = t.read_optional::<Community>(community_address).await? else {
-                continue;
-            };
-            // The ledger is read once per community: its members name the tickets to
-            // look for and the pay to push.
-            let ledger = t.data(community.ledger).await?;
-            let members = ledger_members(&ledger)
-                .map_err(|e| ClientError::State(e.to_string()))?
-                .to_vec();
+        // Three filtered reads find all the work: closed batches and tickets are gone
+        // from the chain, so they cost nothing however many there were.
+        let mut communities = t.anchor_accounts::<Community>(&[]).await?;
+        communities.sort_by_key(|(_, c)| c.id);
+        let mut batches = t.anchor_accounts::<Batch>(&[]).await?;
+        batches.sort_by_key(|(_, b)| b.id);
+        let tickets = t.anchor_accounts::<Ticket>(&[]).await?;
+        for (community_address, community) in communities {
             let mut batches_open = false;
-            for batch_id in 0..community.batch_count {
-                let address = pda::batch(&community_address, batch_id);
-                let Some(batch) = t.read_optional::<Batch>(address).await? else {
-                    continue; // closed
-                };
+            for (address, batch) in batches
+                .iter()
+                .filter(|(_, b)| b.community == community_address)
+            {
                 batches_open |= !batch.is_finished() && now < batch.deadline;
+                let of_batch: Vec<(Pubkey, Ticket)> = tickets
+                    .iter()
+                    .filter(|(_, ticket)| ticket.batch == *address)
+                    .cloned()
+                    .collect();
                 let work = BatchWork {
                     config: &config,
                     community: &community,
-                    members: &members,
-                    address,
+                    tickets: &of_batch,
+                    address: *address,
                     now,
                 };
-                self.batch_work(t, work, batch, &mut report).await?;
+                self.batch_work(t, work, batch.clone(), &mut report).await?;
             }
+            // The ledger names the members whose pay may be pushed.
+            let ledger = t.data(community.ledger).await?;
+            let members = ledger_members(&ledger)?.to_vec();
             // Pay is pushed once the community's batches are finished (or past their
             // deadline): one push carries a job's pay, not one push per round.
             if !batches_open {
@@ -230,7 +238,7 @@ impl Keeper {
         let BatchWork {
             config,
             community,
-            members,
+            tickets,
             address,
             now,
         } = work;
@@ -262,20 +270,13 @@ impl Keeper {
 
         // Tickets committed but never revealed hold rent until someone closes them.
         let mut open_tickets = 0;
-        for round in 0..=batch.settled_rounds {
-            let ended = now >= batch.reveal_end(round).map_err(anchor_err)?;
-            for member in members.iter().map(|e| &e.member) {
-                let ticket = pda::ticket(&address, member, round);
-                if t.get_account(ticket).await?.is_none() {
-                    continue;
-                }
-                open_tickets += 1;
-                if ended {
-                    let close = ix::close_expired_ticket(address, ticket, *member);
-                    if let Sent::Done = self.send(t, "close ticket", &[close], report).await? {
-                        report.tickets_closed += 1;
-                        open_tickets -= 1;
-                    }
+        for (ticket_address, ticket) in tickets {
+            open_tickets += 1;
+            if now >= batch.reveal_end(ticket.round).map_err(anchor_err)? {
+                let close = ix::close_expired_ticket(address, *ticket_address, ticket.member);
+                if let Sent::Done = self.send(t, "close ticket", &[close], report).await? {
+                    report.tickets_closed += 1;
+                    open_tickets -= 1;
                 }
             }
         }

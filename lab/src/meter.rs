@@ -13,7 +13,7 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::message::Message;
 use solana_sdk::signature::{Keypair, Signer};
 
-use ale_sdk::transport::{transaction_bytes, ClientError, Transport, TxOutcome};
+use ale_sdk::transport::{transaction_bytes, AccountFilter, ClientError, Transport, TxOutcome};
 
 /// Signature fee on every cluster today.
 pub const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
@@ -118,5 +118,13 @@ impl<T: Transport> Transport for Metered<T> {
 
     async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError> {
         self.inner.minimum_balance(bytes).await
+    }
+
+    async fn program_accounts(
+        &mut self,
+        program: Pubkey,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
+        self.inner.program_accounts(program, filters).await
     }
 }

@@ -1,39 +1,67 @@
 //! `Transport` over JSON-RPC: devnet, mainnet, or a local validator running the SBF
-//! build of the programs (`tools/sbf/build.sh`). Not exercised here yet (no validator
-//! runs on these machines); the embedded runtime, in its SBF mode, runs the same
-//! client code against the same binaries.
+//! build of the programs (tools/validator/, docs/VALIDATOR.md).
+//!
+//! Sending is built to survive a cluster that goes away mid-run. A transaction is
+//! signed once per blockhash and that same signed transaction is sent again until its
+//! status is known, so an outage never makes a second, different transaction: the
+//! cluster drops duplicates of a signature. Only once the blockhash has expired (the
+//! transaction can no longer land) is it signed again with a fresh one. While the
+//! cluster does not answer, sending waits up to `patience`, then reports
+//! `Unreachable`; nothing else is resent.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
-use solana_commitment_config::CommitmentConfig;
+use solana_account_decoder_client_types::UiAccountEncoding;
+use solana_commitment_config::{CommitmentConfig, CommitmentLevel};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::client_error::Error as RpcError;
-use solana_rpc_client_types::config::RpcTransactionConfig;
+use solana_rpc_client_types::config::{
+    RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig, RpcTransactionConfig,
+};
+use solana_rpc_client_types::filter::{Memcmp, RpcFilterType};
 use solana_sdk::account::Account;
 use solana_sdk::clock::Clock;
 use solana_sdk::instruction::Instruction;
-use solana_sdk::signature::{Keypair, Signer};
-use solana_sdk::transaction::Transaction;
+use solana_sdk::signature::{Keypair, Signature, Signer};
+use solana_sdk::transaction::{Transaction, TransactionError};
 use solana_transaction_status_client_types::{UiInstruction, UiTransactionEncoding};
 
 use crate::compute_budget::ComputeBudget;
 use crate::events::RawEvent;
-use crate::transport::{ClientError, Transport};
+use crate::transport::{AccountFilter, ClientError, Transport};
 use crate::TxOutcome;
 
-/// How long one RPC request may take before it counts as unreachable.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one RPC request may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a run waits out a cluster that stopped answering, by default.
+pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(120);
+/// Signings of one transaction (each with a fresh blockhash) before it is given up.
+const MAX_SIGNINGS: usize = 4;
+/// Between two looks at a sent transaction's status.
+const POLL_INTERVAL: Duration = Duration::from_millis(400);
+/// Status looks between two sends of the same signed transaction.
+const POLLS_PER_SEND: usize = 10;
 
 pub struct RpcTransport {
     client: RpcClient,
+    url: String,
     /// Pays for transactions that no signer pays for.
     wallet: Keypair,
     /// The compute budget put on every transaction.
     pub compute_budget: ComputeBudget,
+    /// How long to wait for a cluster that stopped answering before giving up.
+    pub patience: Duration,
+}
+
+enum Confirmation {
+    Landed(Signature),
+    /// The blockhash expired before the transaction landed: it never will.
+    Expired,
 }
 
 impl RpcTransport {
+    /// A transport to `url`; nothing is asked of the cluster yet.
     pub fn new(url: &str, wallet: Keypair) -> Self {
         Self {
             client: RpcClient::new_with_timeout_and_commitment(
@@ -41,9 +69,19 @@ impl RpcTransport {
                 REQUEST_TIMEOUT,
                 CommitmentConfig::confirmed(),
             ),
+            url: url.to_string(),
             wallet,
             compute_budget: ComputeBudget::default(),
+            patience: DEFAULT_PATIENCE,
         }
+    }
+
+    /// A transport to `url` whose cluster answers and has both ALE programs deployed.
+    pub async fn connect(url: &str, wallet: Keypair) -> Result<Self, ClientError> {
+        let transport = Self::new(url, wallet);
+        transport.check_reachable().await?;
+        transport.check_programs().await?;
+        Ok(transport)
     }
 
     /// Every transaction also offers `micro_lamports` per compute unit (priority fee).
@@ -51,12 +89,231 @@ impl RpcTransport {
         self.compute_budget.unit_price_micro_lamports = Some(micro_lamports);
         self
     }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn client(&self) -> &RpcClient {
+        &self.client
+    }
+
+    /// One request, answered: the URL is a Solana RPC endpoint that is up.
+    pub async fn check_reachable(&self) -> Result<(), ClientError> {
+        self.client
+            .get_version()
+            .await
+            .map(|_| ())
+            .map_err(|e| ClientError::Unreachable(format!("no Solana RPC at {}: {e}", self.url)))
+    }
+
+    /// Both programs are deployed (executable) on this cluster.
+    pub async fn check_programs(&self) -> Result<(), ClientError> {
+        for (name, id) in [
+            ("ale_staking", ale_staking::ID),
+            ("ale_protocol", ale_protocol::ID),
+        ] {
+            let account = self
+                .client
+                .get_account_with_commitment(&id, CommitmentConfig::confirmed())
+                .await
+                .map_err(|e| rpc_error(e, &[]))?
+                .value;
+            if !account.is_some_and(|a| a.executable) {
+                return Err(ClientError::ProgramMissing {
+                    program: name,
+                    id,
+                    url: self.url.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// `f` until the cluster answers, for at most `patience`: a request that reached
+    /// the cluster and was refused comes back at once.
+    async fn patiently<T, F, Fut>(&self, mut f: F) -> Result<T, RpcError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, RpcError>>,
+    {
+        let deadline = Instant::now() + self.patience;
+        let mut wait = POLL_INTERVAL;
+        loop {
+            match f().await {
+                Err(e) if unreachable(&e) && Instant::now() < deadline => {
+                    tracing::warn!(url = %self.url, error = %e, "cluster not answering; waiting");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(5));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Sends `tx` (again, if need be) until its status is known.
+    async fn confirm(
+        &self,
+        tx: &Transaction,
+        last_valid_height: u64,
+        ixs: &[Instruction],
+    ) -> Result<Confirmation, ClientError> {
+        let signature = tx.signatures[0];
+        let config = RpcSendTransactionConfig {
+            preflight_commitment: Some(CommitmentLevel::Confirmed),
+            // We resend ourselves, the same signed bytes each time.
+            max_retries: Some(0),
+            ..RpcSendTransactionConfig::default()
+        };
+        loop {
+            let sent = self
+                .patiently(|| self.client.send_transaction_with_config(tx, config))
+                .await;
+            match sent {
+                Ok(_) => {}
+                Err(e) => match e.get_transaction_error() {
+                    // Landed already (a send before an outage): its status says how.
+                    Some(TransactionError::AlreadyProcessed) => {}
+                    Some(TransactionError::BlockhashNotFound) => {
+                        if let Some(done) = self.status(&signature, ixs).await? {
+                            return done.map(|()| Confirmation::Landed(signature));
+                        }
+                        return Ok(Confirmation::Expired);
+                    }
+                    Some(err) => return Err(refusal(err, ixs, &tx.message.account_keys[0])),
+                    None => return Err(rpc_error(e, ixs)),
+                },
+            }
+            for _ in 0..POLLS_PER_SEND {
+                tokio::time::sleep(POLL_INTERVAL).await;
+                if let Some(done) = self.status(&signature, ixs).await? {
+                    return done.map(|()| Confirmation::Landed(signature));
+                }
+            }
+            let height = self
+                .patiently(|| {
+                    self.client
+                        .get_block_height_with_commitment(CommitmentConfig::confirmed())
+                })
+                .await
+                .map_err(|e| rpc_error(e, ixs))?;
+            if height > last_valid_height {
+                // One last look: it may have landed in the blockhash's last blocks.
+                if let Some(done) = self.status(&signature, ixs).await? {
+                    return done.map(|()| Confirmation::Landed(signature));
+                }
+                return Ok(Confirmation::Expired);
+            }
+        }
+    }
+
+    /// The transaction's outcome once confirmed; `None` while the cluster has not
+    /// confirmed it (or does not know it).
+    async fn status(
+        &self,
+        signature: &Signature,
+        ixs: &[Instruction],
+    ) -> Result<Option<Result<(), ClientError>>, ClientError> {
+        let statuses = self
+            .patiently(|| {
+                self.client
+                    .get_signature_statuses_with_history(std::slice::from_ref(signature))
+            })
+            .await
+            .map_err(|e| rpc_error(e, ixs))?;
+        let Some(Some(status)) = statuses.value.into_iter().next() else {
+            return Ok(None);
+        };
+        if let Some(err) = status.err {
+            return Ok(Some(Err(ClientError::from_transaction(err, ixs))));
+        }
+        Ok(status
+            .satisfies_commitment(CommitmentConfig::confirmed())
+            .then_some(Ok(())))
+    }
+
+    /// The events a landed transaction emitted: self-CPIs, read back from its inner
+    /// instructions. The message is legacy, so its key order is ours.
+    async fn events(
+        &self,
+        signature: &Signature,
+        tx: &Transaction,
+        ixs: &[Instruction],
+    ) -> Result<Vec<RawEvent>, ClientError> {
+        let config = RpcTransactionConfig {
+            encoding: Some(UiTransactionEncoding::Json),
+            commitment: Some(CommitmentConfig::confirmed()),
+            max_supported_transaction_version: Some(0),
+        };
+        // A node may answer for a confirmed signature a moment before it serves the
+        // transaction itself.
+        let mut attempts = 0;
+        let confirmed = loop {
+            match self
+                .patiently(|| self.client.get_transaction_with_config(signature, config))
+                .await
+            {
+                Ok(confirmed) => break confirmed,
+                Err(_) if attempts < POLLS_PER_SEND => {
+                    attempts += 1;
+                    tokio::time::sleep(POLL_INTERVAL).await;
+                }
+                Err(e) => return Err(rpc_error(e, ixs)),
+            }
+        };
+        let keys = &tx.message.account_keys;
+        let inner: Option<Vec<_>> = confirmed
+            .transaction
+            .meta
+            .and_then(|meta| meta.inner_instructions.into());
+        Ok(inner
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|set| set.instructions)
+            .filter_map(|ix| match ix {
+                UiInstruction::Compiled(c) => {
+                    let program = *keys.get(c.program_id_index as usize)?;
+                    let data = bs58::decode(&c.data).into_vec().ok()?;
+                    RawEvent::from_inner_instruction(program, &data)
+                }
+                UiInstruction::Parsed(_) => None,
+            })
+            .collect())
+    }
+}
+
+/// A request that never reached a cluster that answers (refused connection, timeout,
+/// a node that is still starting), as opposed to one the cluster refused.
+fn unreachable(err: &RpcError) -> bool {
+    use solana_rpc_client_api::client_error::ErrorKind;
+    match err.kind() {
+        ErrorKind::Io(_) | ErrorKind::Reqwest(_) => true,
+        ErrorKind::RpcError(solana_rpc_client_api::request::RpcError::RpcResponseError {
+            code,
+            ..
+        }) => {
+            // Node unhealthy or behind (JSON-RPC server error range used by agave).
+            *code == -32005 || *code == -32004
+        }
+        _ => false,
+    }
 }
 
 fn rpc_error(err: RpcError, ixs: &[Instruction]) -> ClientError {
     match err.get_transaction_error() {
         Some(tx_err) => ClientError::from_transaction(tx_err, ixs),
-        None => ClientError::Unreachable(err.to_string()),
+        None if unreachable(&err) => ClientError::Unreachable(err.to_string()),
+        None => ClientError::Rpc(err.to_string()),
+    }
+}
+
+/// A preflight refusal; a fee payer the cluster has never credited is named.
+fn refusal(err: TransactionError, ixs: &[Instruction], payer: &Pubkey) -> ClientError {
+    match err {
+        TransactionError::AccountNotFound | TransactionError::InsufficientFundsForFee => {
+            ClientError::FeePayerUnfunded { payer: *payer }
+        }
+        err => ClientError::from_transaction(err, ixs),
     }
 }
 
@@ -76,72 +333,94 @@ impl Transport for RpcTransport {
         let payer = signers.first().copied().unwrap_or(&self.wallet);
         let mut all: Vec<&Keypair> = vec![payer];
         all.extend(signers.iter().filter(|k| k.pubkey() != payer.pubkey()));
-        let blockhash = self
-            .client
-            .get_latest_blockhash()
-            .await
-            .map_err(|e| rpc_error(e, ixs))?;
-        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
-        let signature = self
-            .client
-            .send_and_confirm_transaction(&tx)
-            .await
-            .map_err(|e| rpc_error(e, ixs))?;
-        // Events are self-CPIs: read them back from the confirmed transaction's inner
-        // instructions. The message is legacy, so its key order is ours.
-        let config = RpcTransactionConfig {
-            encoding: Some(UiTransactionEncoding::Json),
-            commitment: Some(CommitmentConfig::confirmed()),
-            max_supported_transaction_version: Some(0),
-        };
-        let confirmed = self
-            .client
-            .get_transaction_with_config(&signature, config)
-            .await
-            .map_err(|e| rpc_error(e, ixs))?;
-        let keys = &tx.message.account_keys;
-        let inner: Option<Vec<_>> = confirmed
-            .transaction
-            .meta
-            .and_then(|meta| meta.inner_instructions.into());
-        let events = inner
-            .unwrap_or_default()
-            .into_iter()
-            .flat_map(|set| set.instructions)
-            .filter_map(|ix| match ix {
-                UiInstruction::Compiled(c) => {
-                    let program = *keys.get(c.program_id_index as usize)?;
-                    let data = bs58::decode(&c.data).into_vec().ok()?;
-                    RawEvent::from_inner_instruction(program, &data)
+        for _ in 0..MAX_SIGNINGS {
+            let (blockhash, last_valid_height) = self
+                .patiently(|| {
+                    self.client
+                        .get_latest_blockhash_with_commitment(CommitmentConfig::confirmed())
+                })
+                .await
+                .map_err(|e| rpc_error(e, ixs))?;
+            let tx =
+                Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+            match self.confirm(&tx, last_valid_height, ixs).await? {
+                Confirmation::Landed(signature) => {
+                    let events = self.events(&signature, &tx, ixs).await?;
+                    return Ok(TxOutcome { events });
                 }
-                UiInstruction::Parsed(_) => None,
-            })
-            .collect();
-        Ok(TxOutcome { events })
+                Confirmation::Expired => {
+                    tracing::warn!(url = %self.url, "blockhash expired before landing; signing again");
+                }
+            }
+        }
+        Err(ClientError::Transaction(
+            TransactionError::BlockhashNotFound,
+        ))
     }
 
     async fn get_account(&mut self, address: Pubkey) -> Result<Option<Account>, ClientError> {
-        self.client
-            .get_account_with_commitment(&address, CommitmentConfig::confirmed())
-            .await
-            .map(|r| r.value)
-            .map_err(|e| rpc_error(e, &[]))
+        self.patiently(|| {
+            self.client
+                .get_account_with_commitment(&address, CommitmentConfig::confirmed())
+        })
+        .await
+        .map(|r| r.value)
+        .map_err(|e| rpc_error(e, &[]))
     }
 
     async fn unix_timestamp(&mut self) -> Result<i64, ClientError> {
         let account = self
             .get_account(solana_sdk_ids::sysvar::clock::ID)
             .await?
-            .ok_or_else(|| ClientError::Unreachable("no clock sysvar".into()))?;
+            .ok_or_else(|| ClientError::Rpc("no clock sysvar".into()))?;
         let clock: Clock = bincode::deserialize(&account.data)
             .map_err(|e| ClientError::account(solana_sdk_ids::sysvar::clock::ID, e))?;
         Ok(clock.unix_timestamp)
     }
 
     async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError> {
-        self.client
-            .get_minimum_balance_for_rent_exemption(bytes)
+        self.patiently(|| self.client.get_minimum_balance_for_rent_exemption(bytes))
             .await
             .map_err(|e| rpc_error(e, &[]))
+    }
+
+    async fn program_accounts(
+        &mut self,
+        program: Pubkey,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
+        let filters = filters
+            .iter()
+            .map(|f| match f {
+                AccountFilter::DataSize(size) => RpcFilterType::DataSize(*size),
+                AccountFilter::Memcmp { offset, bytes } => {
+                    RpcFilterType::Memcmp(Memcmp::new_raw_bytes(*offset, bytes.clone()))
+                }
+            })
+            .collect();
+        let config = RpcProgramAccountsConfig {
+            filters: Some(filters),
+            account_config: RpcAccountInfoConfig {
+                encoding: Some(UiAccountEncoding::Base64),
+                commitment: Some(CommitmentConfig::confirmed()),
+                ..RpcAccountInfoConfig::default()
+            },
+            ..RpcProgramAccountsConfig::default()
+        };
+        let found = self
+            .patiently(|| {
+                self.client
+                    .get_program_ui_accounts_with_config(&program, config.clone())
+            })
+            .await
+            .map_err(|e| rpc_error(e, &[]))?;
+        found
+            .into_iter()
+            .map(|(address, ui)| {
+                ui.decode::<Account>()
+                    .map(|a| (address, a))
+                    .ok_or_else(|| ClientError::account(address, "undecodable account data"))
+            })
+            .collect()
     }
 }

@@ -57,6 +57,22 @@ pub enum ClientError {
     State(String),
     #[error("account {address}: {what}")]
     Account { address: Pubkey, what: String },
+    /// The cluster answers but has not got this program: the wrong cluster, or ALE is
+    /// not deployed there yet.
+    #[error("{program} is not deployed at {id} on {url}: wrong cluster, or deploy it first (`ale deploy`)")]
+    ProgramMissing {
+        program: &'static str,
+        id: Pubkey,
+        url: String,
+    },
+    /// The fee payer has no SOL on this cluster.
+    #[error(
+        "fee payer {payer} has no SOL (or too little for the fee) on this cluster: fund it first"
+    )]
+    FeePayerUnfunded { payer: Pubkey },
+    /// The RPC node answered with an error of its own (not a transaction's).
+    #[error("RPC error: {0}")]
+    Rpc(String),
 }
 
 impl ClientError {
@@ -210,6 +226,42 @@ fn framework_errors() -> &'static ErrorTable<u32> {
     })
 }
 
+/// Which of a program's accounts `Transport::program_accounts` returns: the filters of
+/// JSON-RPC's `getProgramAccounts`, all of which an account must pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountFilter {
+    DataSize(u64),
+    Memcmp { offset: usize, bytes: Vec<u8> },
+}
+
+impl AccountFilter {
+    /// Accounts of one Anchor type: its discriminator leads the data.
+    pub fn anchor<T: anchor_lang::Discriminator>() -> Self {
+        Self::Memcmp {
+            offset: 0,
+            bytes: T::DISCRIMINATOR.to_vec(),
+        }
+    }
+
+    /// Accounts holding `key` at `offset` (after the discriminator, for Anchor).
+    pub fn pubkey_at(offset: usize, key: &Pubkey) -> Self {
+        Self::Memcmp {
+            offset,
+            bytes: key.to_bytes().to_vec(),
+        }
+    }
+
+    pub fn matches(&self, data: &[u8]) -> bool {
+        match self {
+            Self::DataSize(size) => data.len() as u64 == *size,
+            Self::Memcmp { offset, bytes } => offset
+                .checked_add(bytes.len())
+                .and_then(|end| data.get(*offset..end))
+                .is_some_and(|window| window == bytes.as_slice()),
+        }
+    }
+}
+
 /// A Solana cluster as the client sees it. Fees: the first signer pays when there is
 /// one (a worker pays for its own votes); otherwise the transport's own wallet does.
 #[allow(async_fn_in_trait)] // the client runs on one task; no caller needs `Send` bounds
@@ -230,6 +282,37 @@ pub trait Transport {
     async fn unix_timestamp(&mut self) -> Result<i64, ClientError>;
 
     async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError>;
+
+    /// Every account owned by `program` that passes all `filters` (one
+    /// `getProgramAccounts` on RPC): how a keeper finds its work without reading every
+    /// account ever made.
+    async fn program_accounts(
+        &mut self,
+        program: Pubkey,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError>;
+
+    /// Every account of Anchor type `T` (owned by its program) that passes `filters`,
+    /// decoded.
+    async fn anchor_accounts<T>(
+        &mut self,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, T)>, ClientError>
+    where
+        T: AccountDeserialize + anchor_lang::Discriminator + anchor_lang::Owner,
+    {
+        let mut all = vec![AccountFilter::anchor::<T>()];
+        all.extend_from_slice(filters);
+        self.program_accounts(T::owner(), &all)
+            .await?
+            .into_iter()
+            .map(|(address, account)| {
+                T::try_deserialize(&mut account.data.as_slice())
+                    .map(|t| (address, t))
+                    .map_err(|e| ClientError::account(address, e))
+            })
+            .collect()
+    }
 
     /// An Anchor account (borsh, or zero-copy read by value).
     async fn read<T: AccountDeserialize>(&mut self, address: Pubkey) -> Result<T, ClientError> {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use ale_embedded::EmbeddedRuntime;
 use ale_keeper::{Keeper, KeeperConfig, PassReport};
 use ale_protocol::state::{item_states_mut, ItemStatus};
-use ale_sdk::transport::{ClientError, Transport};
+use ale_sdk::transport::{AccountFilter, ClientError, Transport};
 use ale_sdk::{pda, TxOutcome};
 use ale_tests::pool::{params, Pool};
 use anchor_lang::prelude::Pubkey;
@@ -59,6 +59,14 @@ impl Transport for Killable<'_> {
 
     async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError> {
         self.inner.minimum_balance(bytes).await
+    }
+
+    async fn program_accounts(
+        &mut self,
+        program: Pubkey,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
+        self.inner.program_accounts(program, filters).await
     }
 }
 

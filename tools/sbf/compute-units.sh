@@ -25,8 +25,8 @@ python3 - "$logs" <<'PY'
 import collections, re, sys
 
 names = {
-    "2Qv6kZnQBjav2g3QcpyWe5gdijkoXdtpKcTJNo3s5Jz5": "ale-protocol",
-    "AKcw5MmBPYCMa6nGdRJrdGZJ54BaWvLEnmwFhUZnHqQz": "ale-staking",
+    "8tfyae5XkFjpn9bndzeWV5UKuMMmLQJnZ2jpUtjUeinM": "ale-protocol",
+    "3hEhcceeMEPihVJw13iWxbWvrhC4t3tgBSGYxZz9Gejq": "ale-staking",
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA": "spl-token",
     "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb": "token-2022",
     "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL": "associated-token",

@@ -17,7 +17,7 @@ pub mod state;
 use instructions::*;
 use state::ConversionRate;
 
-declare_id!("2Qv6kZnQBjav2g3QcpyWe5gdijkoXdtpKcTJNo3s5Jz5");
+declare_id!("8tfyae5XkFjpn9bndzeWV5UKuMMmLQJnZ2jpUtjUeinM");
 
 // Read by explorers and `query-security-txt` from the deployed binary; every link
 // derives from the workspace's `repository` (see SECURITY.md).

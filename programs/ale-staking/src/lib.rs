@@ -15,7 +15,7 @@ pub mod state;
 
 use instructions::*;
 
-declare_id!("AKcw5MmBPYCMa6nGdRJrdGZJ54BaWvLEnmwFhUZnHqQz");
+declare_id!("3hEhcceeMEPihVJw13iWxbWvrhC4t3tgBSGYxZz9Gejq");
 
 // Read by explorers and `query-security-txt` from the deployed binary; every link
 // derives from the workspace's `repository` (see SECURITY.md).

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs agave's solana-test-validator from crates.io, idempotently, cached under
+# ~/.cache/ale-validator keyed by version and build settings. Prints where it is.
+#
+# Cold on 2 cores this is the slowest part of CI (see README, "How long things take"):
+# ~970 crates, RocksDB and protobuf compiled from source. Built at opt-level 1: the
+# validator then runs our tests at a fraction of its throughput, which they do not need,
+# and builds markedly faster than at 3.
+set -euo pipefail
+
+AGAVE_VERSION="${AGAVE_VERSION:-3.1.12}"
+OPT_LEVEL=1
+key="agave-${AGAVE_VERSION}-O${OPT_LEVEL}"
+root="${ALE_VALIDATOR_CACHE:-$HOME/.cache/ale-validator}/$key"
+bin="$root/bin/solana-test-validator"
+log() { echo "[validator $((SECONDS))s] $*" >&2; }
+
+if [[ -x "$bin" ]]; then
+    log "cached: $bin"
+    echo "$bin"
+    exit 0
+fi
+
+# What the crates' build scripts need: clang for bindgen (RocksDB), cmake (protobuf),
+# libudev (hardware wallets, linked by the CLI parts).
+missing=()
+for pkg in clang libclang-dev libudev-dev cmake pkg-config g++ make; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+    log "apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+log "building agave-validator $AGAVE_VERSION (solana-test-validator), opt-level $OPT_LEVEL"
+start=$SECONDS
+CARGO_TARGET_DIR="$root/target" \
+CARGO_PROFILE_RELEASE_OPT_LEVEL="$OPT_LEVEL" \
+CARGO_PROFILE_RELEASE_DEBUG=0 \
+CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+    cargo install agave-validator --version "=$AGAVE_VERSION" --locked \
+        --bin solana-test-validator --root "$root" >&2
+rm -rf "$root/target"
+log "built in $((SECONDS - start))s: $("$bin" --version)"
+echo "$bin"
