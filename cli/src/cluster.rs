@@ -77,6 +77,17 @@ impl Transport for Cluster {
         }
     }
 
+    async fn send_independent(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+        signers: &[&Keypair],
+    ) -> Result<(), ClientError> {
+        match self {
+            Self::Embedded { runtime, .. } => runtime.send_independent(transactions, signers).await,
+            Self::Rpc(rpc) => rpc.send_independent(transactions, signers).await,
+        }
+    }
+
     async fn get_account(&mut self, address: Pubkey) -> Result<Option<Account>, ClientError> {
         match self {
             Self::Embedded { runtime, .. } => runtime.get_account(address).await,
@@ -88,6 +99,13 @@ impl Transport for Cluster {
         match self {
             Self::Embedded { runtime, .. } => runtime.unix_timestamp().await,
             Self::Rpc(rpc) => rpc.unix_timestamp().await,
+        }
+    }
+
+    async fn next_slot(&mut self) -> Result<u64, ClientError> {
+        match self {
+            Self::Embedded { runtime, .. } => runtime.next_slot().await,
+            Self::Rpc(rpc) => rpc.next_slot().await,
         }
     }
 

@@ -11,7 +11,7 @@ use ale_lab::sim::{search, Dataset};
 use ale_protocol::state::{Community, ConversionRate, JoinRule, Ticket};
 use ale_sdk::operator::{self, Genesis};
 use ale_sdk::worker::BallotStore;
-use ale_sdk::{poster, staker, views, worker, Transport};
+use ale_sdk::{deploy, poster, staker, views, worker, Transport};
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -136,6 +136,26 @@ enum Command {
 
 #[derive(Subcommand)]
 enum OperatorCommand {
+    /// Deploys both programs through the upgradeable loader, or upgrades them to the
+    /// binaries given (what already runs is left alone), then runs the initialiser
+    /// when `--treasury` is given.
+    Deploy {
+        /// Where ale_staking.so and ale_protocol.so are: by default where
+        /// tools/sbf/build.sh puts them, `$CARGO_TARGET_DIR/deploy` or `target/deploy`.
+        #[arg(long)]
+        programs: Option<PathBuf>,
+        /// ale-staking's program keypair (its address is the program id).
+        #[arg(long, default_value = "keys/localnet/ale_staking-keypair.json")]
+        staking_keypair: String,
+        #[arg(long, default_value = "keys/localnet/ale_protocol-keypair.json")]
+        protocol_keypair: String,
+        /// The upgrade authority's keypair file; the wallet (`--keypair`) by default.
+        #[arg(long)]
+        upgrade_authority: Option<String>,
+        /// Runs `operator init --treasury` once both programs are deployed.
+        #[arg(long)]
+        treasury: Option<Pubkey>,
+    },
     /// Sets up both programs, genesis and the genesis communities; skips what is done.
     Init {
         /// Receives protocol fees; not the operator's wallet (which creates the
@@ -276,7 +296,7 @@ enum WalletCommand {
     },
     /// The wallet's address.
     Address,
-    /// Embedded runtime only: SOL from the bank's faucet.
+    /// SOL from the cluster's faucet: the embedded bank's, a local validator's, devnet's.
     Airdrop {
         #[arg(long, default_value_t = 10)]
         sol: u64,
@@ -416,6 +436,61 @@ async fn actor(
 ) -> Result<()> {
     let me = wallet.pubkey();
     match command {
+        Command::Operator(OperatorCommand::Deploy {
+            programs,
+            staking_keypair,
+            protocol_keypair,
+            upgrade_authority,
+            treasury,
+        }) => {
+            let authority = match upgrade_authority {
+                Some(path) => load_keypair(&path)?,
+                None => wallet.insecure_clone(),
+            };
+            let programs = programs.unwrap_or_else(|| {
+                std::env::var_os("CARGO_TARGET_DIR")
+                    .map_or_else(|| PathBuf::from("target"), PathBuf::from)
+                    .join("deploy")
+            });
+            let mut done = Vec::new();
+            for (file, keypair, id) in [
+                ("ale_staking.so", staking_keypair, ale_staking::ID),
+                ("ale_protocol.so", protocol_keypair, ale_protocol::ID),
+            ] {
+                let program = load_keypair(&keypair)?;
+                if program.pubkey() != id {
+                    bail!(
+                        "{keypair} is {}, but these binaries were built for {id}: \
+                         write its address into declare_id! and rebuild",
+                        program.pubkey()
+                    );
+                }
+                let path = programs.join(file);
+                let elf = std::fs::read(&path).with_context(|| {
+                    format!("{} (build it with tools/sbf/build.sh)", path.display())
+                })?;
+                let outcome =
+                    deploy::deploy_program(cluster, wallet, &program, &authority, &elf).await?;
+                done.push((file.to_string(), id.to_string(), format!("{outcome:?}")));
+            }
+            let human = done
+                .iter()
+                .map(|(file, id, outcome)| format!("{file} at {id}: {outcome}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            output(json, &done, human)?;
+            if let Some(treasury) = treasury {
+                let done = operator::bootstrap(cluster, wallet, &Genesis::launch(treasury)).await?;
+                output(
+                    json,
+                    &(done.steps_sent, done.steps_already_done),
+                    format!(
+                        "initialiser: {} steps sent, {} already done",
+                        done.steps_sent, done.steps_already_done
+                    ),
+                )?;
+            }
+        }
         Command::Operator(OperatorCommand::Init { treasury }) => {
             let genesis = Genesis::launch(treasury);
             let done = operator::bootstrap(cluster, wallet, &genesis).await?;
@@ -699,16 +774,21 @@ async fn wallet_command(
         WalletCommand::New { .. } => unreachable!("handled in main"),
         WalletCommand::Address => output(json, &me.to_string(), me.to_string())?,
         WalletCommand::Airdrop { sol } => {
-            let rt = cluster.embedded()?;
-            let payer = rt.payer().pubkey();
-            let transfer = solana_system_interface::instruction::transfer(
-                &payer,
-                &me,
-                sol * ale_embedded::LAMPORTS_PER_SOL,
-            );
-            rt.send(&[transfer], &[])
-                .await
-                .map_err(|e| anyhow!("airdrop: {e}"))?;
+            let lamports = sol
+                .checked_mul(ale_embedded::LAMPORTS_PER_SOL)
+                .context("--sol too large")?;
+            match cluster {
+                Cluster::Rpc(rpc) => rpc.airdrop(&me, lamports).await?,
+                Cluster::Embedded { runtime, .. } => {
+                    let payer = runtime.payer().pubkey();
+                    let transfer =
+                        solana_system_interface::instruction::transfer(&payer, &me, lamports);
+                    runtime
+                        .send(&[transfer], &[])
+                        .await
+                        .map_err(|e| anyhow!("airdrop: {e}"))?;
+                }
+            }
             output(json, &sol, format!("{sol} SOL to {me}"))?;
         }
         WalletCommand::CreateMint { decimals } => {

@@ -548,6 +548,12 @@ impl Transport for EmbeddedRuntime {
         Ok(self.now().await)
     }
 
+    async fn next_slot(&mut self) -> Result<u64, ClientError> {
+        let now = self.now().await;
+        self.warp_to_timestamp(now).await;
+        Ok(self.clock().await.slot)
+    }
+
     async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError> {
         Ok(self.rent_for(bytes).await)
     }

@@ -116,6 +116,10 @@ impl<T: Transport> Transport for Metered<T> {
         self.inner.unix_timestamp().await
     }
 
+    async fn next_slot(&mut self) -> Result<u64, ClientError> {
+        self.inner.next_slot().await
+    }
+
     async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError> {
         self.inner.minimum_balance(bytes).await
     }

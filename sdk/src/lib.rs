@@ -6,6 +6,7 @@
 //! the bank lives in ale-embedded.
 
 pub mod compute_budget;
+pub mod deploy;
 pub mod error;
 pub mod events;
 pub mod merkle;

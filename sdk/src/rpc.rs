@@ -12,6 +12,7 @@
 use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
+use futures::StreamExt as _;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::{CommitmentConfig, CommitmentLevel};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
@@ -42,6 +43,8 @@ const MAX_SIGNINGS: usize = 4;
 const POLL_INTERVAL: Duration = Duration::from_millis(400);
 /// Status looks between two sends of the same signed transaction.
 const POLLS_PER_SEND: usize = 10;
+/// Requests a batch of independent transactions keeps open at once.
+const SENDS_IN_FLIGHT: usize = 16;
 
 pub struct RpcTransport {
     client: RpcClient,
@@ -130,6 +133,25 @@ impl RpcTransport {
         Ok(())
     }
 
+    /// SOL from the cluster's faucet (a local validator, devnet), confirmed.
+    pub async fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), ClientError> {
+        let signature = self
+            .patiently(|| self.client.request_airdrop(to, lamports))
+            .await
+            .map_err(|e| rpc_error(e, &[]))?;
+        let deadline = Instant::now() + self.patience;
+        while Instant::now() < deadline {
+            if let Some(done) = self.status(&signature, &[]).await? {
+                return done;
+            }
+            tokio::time::sleep(POLL_INTERVAL).await;
+        }
+        Err(ClientError::Unreachable(format!(
+            "airdrop {signature} not confirmed within {:?}",
+            self.patience
+        )))
+    }
+
     /// `f` until the cluster answers, for at most `patience`: a request that reached
     /// the cluster and was refused comes back at once.
     async fn patiently<T, F, Fut>(&self, mut f: F) -> Result<T, RpcError>
@@ -172,6 +194,14 @@ impl RpcTransport {
             match sent {
                 Ok(_) => {}
                 Err(e) => match e.get_transaction_error() {
+                    Some(ref err) if preflight_logs(&e).is_some() => {
+                        tracing::warn!(
+                            error = %err,
+                            logs = ?preflight_logs(&e).unwrap_or_default(),
+                            "preflight refused the transaction"
+                        );
+                        return Err(refusal(err.clone(), ixs, &tx.message.account_keys[0]));
+                    }
                     // Landed already (a send before an outage): its status says how.
                     Some(TransactionError::AlreadyProcessed) => {}
                     Some(TransactionError::BlockhashNotFound) => {
@@ -230,6 +260,35 @@ impl RpcTransport {
         Ok(status
             .satisfies_commitment(CommitmentConfig::confirmed())
             .then_some(Ok(())))
+    }
+
+    /// Removes from `signed` the transactions the cluster has confirmed; the first one
+    /// that failed is the error.
+    async fn drop_confirmed(
+        &self,
+        signed: &mut Vec<(usize, Transaction)>,
+        budgeted: &[Vec<Instruction>],
+    ) -> Result<(), ClientError> {
+        let mut landed = Vec::new();
+        // getSignatureStatuses answers at most 256 signatures a call.
+        for chunk in signed.chunks(256) {
+            let signatures: Vec<Signature> = chunk.iter().map(|(_, tx)| tx.signatures[0]).collect();
+            let statuses = self
+                .patiently(|| self.client.get_signature_statuses(&signatures))
+                .await
+                .map_err(|e| rpc_error(e, &[]))?;
+            for ((i, _), status) in chunk.iter().zip(statuses.value) {
+                let Some(status) = status else { continue };
+                if let Some(err) = status.err {
+                    return Err(ClientError::from_transaction(err, &budgeted[*i]));
+                }
+                if status.satisfies_commitment(CommitmentConfig::confirmed()) {
+                    landed.push(*i);
+                }
+            }
+        }
+        signed.retain(|(i, _)| !landed.contains(i));
+        Ok(())
     }
 
     /// The events a landed transaction emitted: self-CPIs, read back from its inner
@@ -299,6 +358,19 @@ fn unreachable(err: &RpcError) -> bool {
     }
 }
 
+/// The program logs of a preflight simulation that refused a transaction.
+fn preflight_logs(err: &RpcError) -> Option<Vec<String>> {
+    use solana_rpc_client_api::client_error::ErrorKind;
+    use solana_rpc_client_api::request::{RpcError as Request, RpcResponseErrorData};
+    match err.kind() {
+        ErrorKind::RpcError(Request::RpcResponseError {
+            data: RpcResponseErrorData::SendTransactionPreflightFailure(result),
+            ..
+        }) => result.logs.clone(),
+        _ => None,
+    }
+}
+
 fn rpc_error(err: RpcError, ixs: &[Instruction]) -> ClientError {
     match err.get_transaction_error() {
         Some(tx_err) => ClientError::from_transaction(tx_err, ixs),
@@ -358,6 +430,105 @@ impl Transport for RpcTransport {
         ))
     }
 
+    /// All of them signed with one blockhash and sent before any is waited for; those
+    /// not confirmed are sent again (the same bytes) until they are or the blockhash
+    /// expires, and only then signed again.
+    async fn send_independent(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+        signers: &[&Keypair],
+    ) -> Result<(), ClientError> {
+        let budgeted: Vec<Vec<Instruction>> = transactions
+            .iter()
+            .map(|ixs| self.compute_budget.apply(ixs))
+            .collect();
+        let payer = signers.first().copied().unwrap_or(&self.wallet);
+        let mut all: Vec<&Keypair> = vec![payer];
+        all.extend(signers.iter().filter(|k| k.pubkey() != payer.pubkey()));
+        let config = RpcSendTransactionConfig {
+            // Thousands of writes: simulating each first would double the work.
+            skip_preflight: true,
+            max_retries: Some(0),
+            ..RpcSendTransactionConfig::default()
+        };
+        let mut pending: Vec<usize> = (0..budgeted.len()).collect();
+        for _ in 0..MAX_SIGNINGS {
+            if pending.is_empty() {
+                return Ok(());
+            }
+            let (blockhash, last_valid_height) = self
+                .patiently(|| {
+                    self.client
+                        .get_latest_blockhash_with_commitment(CommitmentConfig::confirmed())
+                })
+                .await
+                .map_err(|e| rpc_error(e, &[]))?;
+            let mut signed: Vec<(usize, Transaction)> = pending
+                .iter()
+                .map(|&i| {
+                    let tx = Transaction::new_signed_with_payer(
+                        &budgeted[i],
+                        Some(&payer.pubkey()),
+                        &all,
+                        blockhash,
+                    );
+                    (i, tx)
+                })
+                .collect();
+            'this_blockhash: loop {
+                let this = &*self;
+                let sends: Vec<(usize, Result<Signature, RpcError>)> =
+                    futures::stream::iter(&signed)
+                        .map(|(i, tx)| async move {
+                            let sent = this
+                                .patiently(|| this.client.send_transaction_with_config(tx, config))
+                                .await;
+                            (*i, sent)
+                        })
+                        .buffer_unordered(SENDS_IN_FLIGHT)
+                        .collect()
+                        .await;
+                for (i, sent) in sends {
+                    if let Err(e) = sent {
+                        match e.get_transaction_error() {
+                            Some(TransactionError::AlreadyProcessed) => {}
+                            Some(TransactionError::BlockhashNotFound) => break 'this_blockhash,
+                            Some(err) => return Err(refusal(err, &budgeted[i], &payer.pubkey())),
+                            None => return Err(rpc_error(e, &budgeted[i])),
+                        }
+                    }
+                }
+                for _ in 0..POLLS_PER_SEND {
+                    tokio::time::sleep(POLL_INTERVAL).await;
+                    self.drop_confirmed(&mut signed, &budgeted).await?;
+                    if signed.is_empty() {
+                        return Ok(());
+                    }
+                }
+                let height = self
+                    .patiently(|| {
+                        self.client
+                            .get_block_height_with_commitment(CommitmentConfig::confirmed())
+                    })
+                    .await
+                    .map_err(|e| rpc_error(e, &[]))?;
+                if height > last_valid_height {
+                    self.drop_confirmed(&mut signed, &budgeted).await?;
+                    break;
+                }
+            }
+            tracing::warn!(
+                url = %self.url,
+                unconfirmed = signed.len(),
+                "blockhash expired before all landed; signing those again"
+            );
+            pending = signed.into_iter().map(|(i, _)| i).collect();
+        }
+        Err(ClientError::Transaction(
+            TransactionError::BlockhashNotFound,
+        ))
+    }
+
     async fn get_account(&mut self, address: Pubkey) -> Result<Option<Account>, ClientError> {
         self.patiently(|| {
             self.client
@@ -376,6 +547,23 @@ impl Transport for RpcTransport {
         let clock: Clock = bincode::deserialize(&account.data)
             .map_err(|e| ClientError::account(solana_sdk_ids::sysvar::clock::ID, e))?;
         Ok(clock.unix_timestamp)
+    }
+
+    async fn next_slot(&mut self) -> Result<u64, ClientError> {
+        let slot = || {
+            self.patiently(|| {
+                self.client
+                    .get_slot_with_commitment(CommitmentConfig::confirmed())
+            })
+        };
+        let start = slot().await.map_err(|e| rpc_error(e, &[]))?;
+        loop {
+            tokio::time::sleep(POLL_INTERVAL / 4).await;
+            let now = slot().await.map_err(|e| rpc_error(e, &[]))?;
+            if now > start {
+                return Ok(now);
+            }
+        }
     }
 
     async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError> {

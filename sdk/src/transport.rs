@@ -276,10 +276,29 @@ pub trait Transport {
         signers: &[&Keypair],
     ) -> Result<TxOutcome, ClientError>;
 
+    /// Sends transactions that stand alone (none needs another landed first) and
+    /// returns once all are confirmed: a program's buffer writes. One by one here; the
+    /// RPC transport sends them all before it waits.
+    async fn send_independent(
+        &mut self,
+        transactions: &[Vec<Instruction>],
+        signers: &[&Keypair],
+    ) -> Result<(), ClientError> {
+        for ixs in transactions {
+            self.send_transaction(ixs, signers).await?;
+        }
+        Ok(())
+    }
+
     async fn get_account(&mut self, address: Pubkey) -> Result<Option<Account>, ClientError>;
 
     /// The cluster clock's unix timestamp.
     async fn unix_timestamp(&mut self) -> Result<i64, ClientError>;
+
+    /// Returns once the cluster is in a later slot than now, and that slot: the
+    /// upgradeable loader changes a program at most once a slot. A cluster moves on by
+    /// itself; the embedded bank is moved.
+    async fn next_slot(&mut self) -> Result<u64, ClientError>;
 
     async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError>;
 
