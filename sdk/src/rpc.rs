@@ -194,14 +194,6 @@ impl RpcTransport {
             match sent {
                 Ok(_) => {}
                 Err(e) => match e.get_transaction_error() {
-                    Some(ref err) if preflight_logs(&e).is_some() => {
-                        tracing::warn!(
-                            error = %err,
-                            logs = ?preflight_logs(&e).unwrap_or_default(),
-                            "preflight refused the transaction"
-                        );
-                        return Err(refusal(err.clone(), ixs, &tx.message.account_keys[0]));
-                    }
                     // Landed already (a send before an outage): its status says how.
                     Some(TransactionError::AlreadyProcessed) => {}
                     Some(TransactionError::BlockhashNotFound) => {
@@ -210,7 +202,12 @@ impl RpcTransport {
                         }
                         return Ok(Confirmation::Expired);
                     }
-                    Some(err) => return Err(refusal(err, ixs, &tx.message.account_keys[0])),
+                    Some(err) => {
+                        if let Some(logs) = preflight_logs(&e) {
+                            tracing::warn!(error = %err, ?logs, "preflight refused the transaction");
+                        }
+                        return Err(refusal(err, ixs, &tx.message.account_keys[0]));
+                    }
                     None => return Err(rpc_error(e, ixs)),
                 },
             }
