@@ -127,3 +127,19 @@ impl Transport for Cluster {
         }
     }
 }
+
+impl ale_sdk::TestCluster for Cluster {
+    async fn airdrop(&mut self, to: &Pubkey, lamports: u64) -> Result<(), ClientError> {
+        match self {
+            Self::Embedded { runtime, .. } => runtime.airdrop(to, lamports).await,
+            Self::Rpc(rpc) => ale_sdk::TestCluster::airdrop(rpc.as_mut(), to, lamports).await,
+        }
+    }
+
+    async fn wait_until(&mut self, unix_timestamp: i64) -> Result<(), ClientError> {
+        match self {
+            Self::Embedded { runtime, .. } => runtime.wait_until(unix_timestamp).await,
+            Self::Rpc(rpc) => rpc.wait_until(unix_timestamp).await,
+        }
+    }
+}

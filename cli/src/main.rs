@@ -7,20 +7,19 @@ use std::str::FromStr;
 
 use crate::cluster::Cluster;
 use ale_keeper::{Keeper, KeeperConfig};
+use ale_lab::market::{run_market, run_market_embedded, MarketPlan, MarketReport};
 use ale_lab::sim::{search, Dataset};
 use ale_protocol::state::{Community, ConversionRate, JoinRule, Ticket};
 use ale_sdk::operator::{self, Genesis};
 use ale_sdk::worker::BallotStore;
-use ale_sdk::{deploy, poster, staker, views, worker, Transport};
+use ale_sdk::{deploy, poster, staker, tokens, views, worker, Transport};
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use solana_keypair::{read_keypair_file, write_keypair_file};
-use solana_sdk::program_pack::Pack;
 use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id as ata;
-use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 
 #[derive(Parser)]
 #[command(
@@ -57,14 +56,35 @@ impl FromStr for CommunityRef {
     }
 }
 
+/// Which part of a dataset a market run takes.
+#[derive(clap::Args, Clone, Copy, Debug)]
+struct Slice {
+    /// Only the first N questions (default: all on the embedded runtime, 12 on RPC).
+    #[arg(long)]
+    items: Option<usize>,
+    /// Only the first N workers (default: all on the embedded runtime, 9 on RPC; at
+    /// most 16 with full coverage, an item's vote capacity).
+    #[arg(long)]
+    workers: Option<usize>,
+}
+
+/// Items and workers of a market run on a real cluster unless told otherwise: a run of
+/// about four minutes on a local validator, two of them the windows.
+const RPC_ITEMS: usize = 12;
+const RPC_WORKERS: usize = 9;
+
 #[derive(Subcommand)]
 enum Command {
     /// Runs the demo on the embedded runtime: the market on a crowd dataset, then a
-    /// year of inflation and staking.
+    /// year of inflation and staking. With an RPC `--url` (a local validator with ALE
+    /// deployed), the market runs there in real time on the dataset's first items and
+    /// workers (see `market`); the year of staking needs the embedded clock.
     Demo {
         /// A dataset folder (answer.csv and truth.csv).
         #[arg(long, default_value = "../shared/datasets/d_duck_identification")]
         dataset: PathBuf,
+        #[command(flatten)]
+        slice: Slice,
         /// Where the labelled dataset (labels.csv, labels.jsonl) goes.
         #[arg(long, default_value = "target/ale-demo")]
         out: PathBuf,
@@ -75,10 +95,20 @@ enum Command {
     /// Runs the whole market on the embedded runtime with a crowd dataset's workers and
     /// answers, prints accuracy, cost per phase and the leaderboard, and exports the
     /// labelled dataset.
+    ///
+    /// With an RPC `--url` it runs there in real time: one-minute windows, and a
+    /// consensus that asks every worker for every item (full coverage), so the labels
+    /// match the embedded runtime's `--full-coverage` run item for item.
     Market {
         /// A dataset folder (answer.csv and truth.csv).
         #[arg(long, default_value = "../shared/datasets/d_duck_identification")]
         dataset: PathBuf,
+        #[command(flatten)]
+        slice: Slice,
+        /// On the embedded runtime too: the real-time plan (full coverage, one-minute
+        /// windows), to compare with a run on a validator.
+        #[arg(long)]
+        full_coverage: bool,
         /// Where the labelled dataset (labels.csv, labels.jsonl) goes.
         #[arg(long, default_value = "target/ale-market")]
         out: PathBuf,
@@ -191,6 +221,9 @@ enum CreatorCommand {
         /// ...at least this much.
         #[arg(long, default_value_t = 0)]
         min_reputation: u64,
+        /// Commit and reveal windows, each (at least a minute): `1h`, `60s`.
+        #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+        window: std::time::Duration,
     },
 }
 
@@ -208,8 +241,9 @@ enum PosterCommand {
         /// Price per item in the mint's base units.
         #[arg(long)]
         price: u64,
-        #[arg(long, default_value_t = 48)]
-        hours: i64,
+        /// How long the batch runs: `48h`, `90m`, `300s`.
+        #[arg(long, default_value = "48h", value_parser = humantime::parse_duration)]
+        duration: std::time::Duration,
     },
     /// Where a batch stands.
     Progress { batch: Pubkey },
@@ -338,27 +372,36 @@ async fn main() -> Result<()> {
     match cli.command {
         Command::Demo {
             dataset,
+            slice,
             out,
             quiet,
         } => {
             let ds = Dataset::load(&dataset)?;
-            let market = ale_lab::market::run_market(&ds, !quiet).await?;
+            let market = market_on(&cli.url, &ds, slice, false, !quiet).await?;
             market.export(&out)?;
             print!("{}", market.render());
             println!(
                 "\nLabelled dataset: {}/labels.csv and labels.jsonl\n",
                 out.display()
             );
-            let staking = ale_lab::demo::staking_walkthrough(!quiet).await?;
-            print!("{}", staking.render());
+            if cli.url.starts_with("embedded:") {
+                let staking = ale_lab::demo::staking_walkthrough(!quiet).await?;
+                print!("{}", staking.render());
+            } else {
+                println!(
+                    "(the year of staking runs on the embedded runtime only: it warps the clock)"
+                );
+            }
         }
         Command::Market {
             dataset,
+            slice,
+            full_coverage,
             out,
             quiet,
         } => {
             let ds = Dataset::load(&dataset)?;
-            let report = ale_lab::market::run_market(&ds, !quiet).await?;
+            let report = market_on(&cli.url, &ds, slice, full_coverage, !quiet).await?;
             report.export(&out)?;
             print!("{}", report.render());
             println!(
@@ -370,7 +413,7 @@ async fn main() -> Result<()> {
         Command::Bench { datasets } => {
             print!("{}", quality(&datasets, 5)?);
             for ds in load_all(&datasets)? {
-                let report = ale_lab::market::run_market(&ds, false).await?;
+                let report = run_market_embedded(&ds, &MarketPlan::template(), false).await?;
                 println!();
                 print!("{}", report.render());
             }
@@ -394,6 +437,46 @@ async fn main() -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The market on the cluster `url` names: a fresh embedded runtime for `embedded:`
+/// (the template plan, or the real-time one with `full_coverage`), else the RPC
+/// cluster, which must have ALE deployed, in real time, its faucet paying the wallets.
+async fn market_on(
+    url: &str,
+    ds: &Dataset,
+    slice: Slice,
+    full_coverage: bool,
+    show_progress: bool,
+) -> Result<MarketReport> {
+    if url.starts_with("embedded:") {
+        let ds = match (slice.items, slice.workers) {
+            (None, None) => ds.clone(),
+            (items, workers) => ds.first(items.unwrap_or(ds.items), workers.unwrap_or(ds.workers)),
+        };
+        let plan = if full_coverage {
+            MarketPlan::real_time()
+        } else {
+            MarketPlan::template()
+        };
+        return run_market_embedded(&ds, &plan, show_progress).await;
+    }
+    let ds = ds.first(
+        slice.items.unwrap_or(RPC_ITEMS),
+        slice.workers.unwrap_or(RPC_WORKERS),
+    );
+    let keeper_wallet = Keypair::new();
+    let mut rpc = Cluster::connect(url, &keeper_wallet).await?;
+    let Cluster::Rpc(transport) = &mut rpc else {
+        bail!("{url} is not an RPC URL");
+    };
+    transport.check_reachable().await?;
+    transport.check_programs().await?;
+    // The keeper's cranks and relayed reveals are paid by its own wallet.
+    transport
+        .airdrop(&keeper_wallet.pubkey(), 10 * ale_embedded::LAMPORTS_PER_SOL)
+        .await?;
+    run_market(rpc, url, &ds, &MarketPlan::real_time(), show_progress).await
 }
 
 fn load_keypair(path: &str) -> Result<Keypair> {
@@ -535,6 +618,7 @@ async fn actor(
             classes,
             prerequisite,
             min_reputation,
+            window,
         }) => {
             let join_rule = match prerequisite {
                 None => JoinRule::Open,
@@ -543,7 +627,10 @@ async fn actor(
                     min_reputation,
                 },
             };
-            let params = operator::template(&name, &skill, classes, join_rule);
+            let mut params = operator::template(&name, &skill, classes, join_rule);
+            let window = u32::try_from(window.as_secs()).context("--window")?;
+            params.commit_window_seconds = window;
+            params.reveal_window_seconds = window;
             let address = operator::create_community(cluster, wallet, params).await?;
             output(
                 json,
@@ -556,7 +643,7 @@ async fn actor(
             items,
             mint,
             price,
-            hours,
+            duration,
         }) => {
             let community = community(cluster, &c).await?;
             let token_program = cluster.token_program_of(mint).await?;
@@ -566,7 +653,7 @@ async fn actor(
                 mint,
                 poster_token: ata(&me, &mint, &token_program),
                 price_per_item: price,
-                duration_seconds: hours * 3_600,
+                duration_seconds: i64::try_from(duration.as_secs()).context("--duration")?,
             };
             let posted = poster::post(cluster, wallet, &job).await?;
             output(
@@ -792,48 +879,11 @@ async fn wallet_command(
             output(json, &sol, format!("{sol} SOL to {me}"))?;
         }
         WalletCommand::CreateMint { decimals } => {
-            let mint = Keypair::new();
-            let rent = cluster
-                .minimum_balance(spl_token_interface::state::Mint::LEN)
-                .await?;
-            let ixs = [
-                solana_system_interface::instruction::create_account(
-                    &me,
-                    &mint.pubkey(),
-                    rent,
-                    spl_token_interface::state::Mint::LEN as u64,
-                    &spl_token_interface::ID,
-                ),
-                spl_token_interface::instruction::initialize_mint2(
-                    &spl_token_interface::ID,
-                    &mint.pubkey(),
-                    &me,
-                    None,
-                    decimals,
-                )?,
-            ];
-            cluster.send_transaction(&ixs, &[wallet, &mint]).await?;
-            output(
-                json,
-                &mint.pubkey().to_string(),
-                format!("mint {}", mint.pubkey()),
-            )?;
+            let mint = tokens::create_mint(cluster, wallet, decimals).await?;
+            output(json, &mint.to_string(), format!("mint {mint}"))?;
         }
         WalletCommand::MintTo { mint, to, amount } => {
-            let token_program = cluster.token_program_of(mint).await?;
-            let destination = ata(&to, &mint, &token_program);
-            let ixs = [
-                create_associated_token_account_idempotent(&me, &to, &mint, &token_program),
-                spl_token_2022_interface::instruction::mint_to(
-                    &token_program,
-                    &mint,
-                    &destination,
-                    &me,
-                    &[],
-                    amount,
-                )?,
-            ];
-            cluster.send_transaction(&ixs, &[wallet]).await?;
+            let destination = tokens::mint_to_owner(cluster, wallet, mint, &to, amount).await?;
             output(
                 json,
                 &destination.to_string(),

@@ -155,8 +155,8 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
             &mint,
             "--price",
             "1000",
-            "--hours",
-            "12",
+            "--duration",
+            "12h",
         ],
     ))
     .to_string();

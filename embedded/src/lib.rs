@@ -523,6 +523,21 @@ impl EmbeddedRuntime {
     }
 }
 
+/// SOL from the bank's payer; time by warping the clock (nothing waits).
+impl ale_sdk::TestCluster for EmbeddedRuntime {
+    async fn airdrop(&mut self, to: &Pubkey, lamports: u64) -> Result<(), ClientError> {
+        let ix = system_instruction::transfer(&self.context.payer.pubkey(), to, lamports);
+        self.send_transaction(&[ix], &[]).await.map(|_| ())
+    }
+
+    async fn wait_until(&mut self, unix_timestamp: i64) -> Result<(), ClientError> {
+        if self.now().await < unix_timestamp {
+            self.warp_to_timestamp(unix_timestamp).await;
+        }
+        Ok(())
+    }
+}
+
 impl Transport for EmbeddedRuntime {
     fn fee_payer(&self) -> Pubkey {
         self.context.payer.pubkey()

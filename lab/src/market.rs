@@ -1,8 +1,10 @@
-//! The market end to end on the embedded runtime, driven by a real crowd dataset: the
+//! The market end to end on any cluster, driven by a real crowd dataset: the
 //! operator sets up both programs, a client company posts the dataset's questions as
 //! one batch paid in a stablecoin-like mint, the dataset's workers join, take tickets,
 //! commit and reveal their real answers round by round, a keeper settles and refunds,
-//! workers claim, and the batch closes. Every transaction is metered by phase.
+//! workers claim, and the batch closes. Every transaction is metered by phase. On the
+//! embedded runtime the clock is warped through the windows; on a local validator the
+//! run waits for them in real time.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -10,27 +12,68 @@ use std::time::Instant;
 use ale_protocol::state::{Batch, JoinRule, LedgerEntry, SKIP_LABEL};
 use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
+use rand::SeedableRng;
 use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id;
 
 use crate::meter::{Metered, PhaseCost};
 use crate::sim::Dataset;
-use ale_embedded::EmbeddedRuntime;
 use ale_keeper::{Keeper, KeeperConfig};
 use ale_sdk::poster::{self, LabelledItem};
 use ale_sdk::protocol as ix;
+use ale_sdk::test_cluster::{funded_wallet, funded_wallets};
 use ale_sdk::views::{self, LeaderboardRow};
 use ale_sdk::worker::{self, BallotStore};
-use ale_sdk::{operator, pda, Transport};
+use ale_sdk::{operator, pda, tokens, TestCluster, Transport};
 
 /// Price per item, in base units of the 6-decimal stablecoin: $0.05.
 pub const PRICE_PER_ITEM: u64 = 50_000;
-const WINDOW_SECONDS: u32 = operator::TEMPLATE_WINDOW_SECONDS;
+
+/// How a market run is set up.
+#[derive(Clone, Debug)]
+pub struct MarketPlan {
+    /// Commit and reveal windows, each.
+    pub window_seconds: u32,
+    /// Every worker votes on every item in round 0 (min = max = votes per round =
+    /// workers): the outcome then depends on the answers alone, not on the sortition's
+    /// seed (a slot hash, different on every cluster), so every cluster labels alike.
+    pub full_coverage: bool,
+    /// How long after the deadline the keeper waits before it closes the batch.
+    pub close_grace_seconds: i64,
+    /// Seed of the workers' arrival order in each round.
+    pub arrival_seed: u64,
+}
+
+impl MarketPlan {
+    /// The demo's: the template's hour-long windows and consensus, a day's grace.
+    pub fn template() -> Self {
+        Self {
+            window_seconds: operator::TEMPLATE_WINDOW_SECONDS,
+            full_coverage: false,
+            close_grace_seconds: KeeperConfig::default().close_grace_seconds,
+            arrival_seed: 1,
+        }
+    }
+
+    /// For a cluster whose clock cannot be warped: the shortest windows the protocol
+    /// allows, full coverage, closed at the deadline.
+    pub fn real_time() -> Self {
+        Self {
+            window_seconds: ale_protocol::constants::MIN_WINDOW_SECONDS,
+            full_coverage: true,
+            close_grace_seconds: 0,
+            arrival_seed: 1,
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct MarketReport {
     pub dataset: String,
+    /// Where it ran: "embedded runtime" or the RPC URL.
+    pub cluster: String,
     pub items: usize,
     pub workers: usize,
     pub rounds: u32,
@@ -50,6 +93,10 @@ pub struct MarketReport {
     pub labels: Vec<LabelledItem>,
     pub leaderboard: Vec<LeaderboardRow>,
     pub wall_seconds: f64,
+    /// From the post to the close, and the part of it spent waiting for windows to
+    /// open or close (warped through on the embedded runtime).
+    pub job_seconds: f64,
+    pub waiting_seconds: f64,
 }
 
 fn progress(show: bool, len: u64, what: &str) -> ProgressBar {
@@ -66,13 +113,25 @@ fn progress(show: bool, len: u64, what: &str) -> ProgressBar {
     bar
 }
 
-pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketReport> {
+/// Runs the market on `cluster` (`name` says where, for the report).
+pub async fn run_market<C: TestCluster>(
+    cluster: C,
+    name: &str,
+    ds: &Dataset,
+    plan: &MarketPlan,
+    show_progress: bool,
+) -> Result<MarketReport> {
     let started = Instant::now();
-    let mut m = Metered::new(EmbeddedRuntime::start().await);
-    let keeper = Keeper::new(KeeperConfig::default());
+    let mut m = Metered::new(cluster);
+    let keeper = Keeper::new(KeeperConfig {
+        close_grace_seconds: plan.close_grace_seconds,
+        ..KeeperConfig::default()
+    });
+    let mut rng = StdRng::seed_from_u64(plan.arrival_seed);
 
-    // Operator: staking (ale-protocol reports to it), genesis, protocol config.
-    let operator = m.inner.funded_wallet(100).await;
+    // Operator: staking (ale-protocol reports to it), genesis, protocol config (each
+    // step skipped where a deploy already did it).
+    let operator = funded_wallet(&mut m, 100).await?;
     let treasury = Keypair::new();
     operator::bootstrap(
         &mut m,
@@ -81,20 +140,42 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
     )
     .await?;
 
-    // A community creator opens an open community with the template defaults.
-    let creator = m.inner.funded_wallet(10).await;
-    let params = operator::template("Image labels", "image", ds.num_classes, JoinRule::Open);
+    // A community creator opens an open community with the template defaults (or,
+    // for full coverage, a consensus that asks every worker).
+    let creator = funded_wallet(&mut m, 10).await?;
+    let mut params = operator::template("Image labels", "image", ds.num_classes, JoinRule::Open);
+    params.commit_window_seconds = plan.window_seconds;
+    params.reveal_window_seconds = plan.window_seconds;
+    if plan.full_coverage {
+        let everyone = u8::try_from(ds.workers)
+            .ok()
+            .filter(|&w| w as usize <= ale_protocol::state::MAX_VOTES_PER_ITEM)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "full coverage takes at most {} workers, not {}",
+                    ale_protocol::state::MAX_VOTES_PER_ITEM,
+                    ds.workers
+                )
+            })?;
+        params.consensus.min_votes = everyone;
+        params.consensus.max_votes = everyone;
+        params.consensus.votes_per_round = everyone;
+    }
+    let consensus = params.consensus;
     let community = operator::create_community(&mut m, &creator, params).await?;
 
-    // A stablecoin.
-    let usd_authority = Keypair::new();
-    let usd = m.inner.create_mint(&usd_authority.pubkey(), 6).await;
+    // A stablecoin, and the client company holding the batch's price in it.
+    let usd_authority = funded_wallet(&mut m, 1).await?;
+    let usd = tokens::create_mint(&mut m, &usd_authority, 6).await?;
+    let poster = funded_wallet(&mut m, 50).await?;
+    let deposit = PRICE_PER_ITEM * ds.items as u64;
+    let poster_token =
+        tokens::mint_to_owner(&mut m, &usd_authority, usd, &poster.pubkey(), deposit).await?;
 
     // The dataset's workers join.
     let bar = progress(show_progress, ds.workers as u64, "join");
     let mut workers = Vec::with_capacity(ds.workers);
-    for _ in 0..ds.workers {
-        let wallet = m.inner.funded_wallet(1).await;
+    for wallet in funded_wallets(&mut m, ds.workers, 1).await? {
         worker::join(&mut m, &wallet, community).await?;
         worker::opt_into_push(&mut m, &wallet, community, usd).await?;
         workers.push((wallet, BallotStore::in_memory()));
@@ -107,14 +188,9 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
     }
 
     // The client company posts every question as one batch.
-    let consensus = ix::default_consensus(ds.num_classes);
-    let poster = m.inner.funded_wallet(50).await;
-    let poster_token = m.inner.create_token_account(&usd, &poster.pubkey()).await;
-    let deposit = PRICE_PER_ITEM * ds.items as u64;
-    m.inner
-        .mint_to(&usd, &usd_authority, &poster_token, deposit)
-        .await;
-    let round_seconds = 2 * WINDOW_SECONDS as i64;
+    let job_started = Instant::now();
+    let mut waiting = std::time::Duration::ZERO;
+    let round_seconds = 2 * plan.window_seconds as i64;
     let max_rounds = 1
         + (consensus.max_votes - consensus.min_votes) as i64
             / consensus.votes_per_round.max(1) as i64;
@@ -124,14 +200,15 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
         mint: usd,
         poster_token,
         price_per_item: PRICE_PER_ITEM,
-        duration_seconds: (max_rounds + 1) * round_seconds,
+        // Every round, then one window more for the last settlement before refunds.
+        duration_seconds: max_rounds * round_seconds + plan.window_seconds as i64,
     };
     let posted = poster::post(&mut m, &poster, &job).await?;
     let batch_address = posted.batch;
     let batch: Batch = m.read(batch_address).await?;
-    let poster_rent = m.inner.lamports(batch.item_table).await
-        + m.inner.lamports(batch_address).await
-        + m.inner.lamports(batch.vault).await;
+    let poster_rent = lamports(&mut m, batch.item_table).await?
+        + lamports(&mut m, batch_address).await?
+        + lamports(&mut m, batch.vault).await?;
     let (mut ticket_rent, mut tickets) = (0u64, Vec::new());
 
     // Rounds: tickets and commits, reveals, then the keeper settles.
@@ -141,15 +218,13 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
         .accounts
         .len();
     for round in 0..max_rounds as u32 {
-        let start = batch.commit_end(round)? - WINDOW_SECONDS as i64;
-        if m.inner.now().await < start {
-            m.inner.warp_to_timestamp(start).await;
-        }
+        let start = batch.commit_end(round)? - plan.window_seconds as i64;
+        waiting += wait(&mut m, start).await?;
         let bar = progress(show_progress, ds.workers as u64, &format!("round {round}"));
         let mut committed = 0;
         // Workers arrive in a random order each round, as they would on a live market.
         let mut arrivals: Vec<usize> = (0..workers.len()).collect();
-        arrivals.shuffle(&mut rand::thread_rng());
+        arrivals.shuffle(&mut rng);
         for w in arrivals {
             let (wallet, store) = &mut workers[w];
             bar.inc(1);
@@ -169,7 +244,7 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
                 Err(e) => return Err(e.into()),
             };
             let ticket = pda::ticket(&batch_address, &wallet.pubkey(), round);
-            ticket_rent += m.inner.lamports(ticket).await;
+            ticket_rent += lamports(&mut m, ticket).await?;
             tickets.push(ticket);
             votes += store
                 .pending()
@@ -183,7 +258,7 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
             break;
         }
         rounds += 1;
-        m.inner.warp_to_timestamp(batch.commit_end(round)?).await;
+        waiting += wait(&mut m, batch.commit_end(round)?).await?;
         // Workers hand their ballots to a relayer (here the keeper) once the commit
         // window has closed; it packs the reveals (which need no signature) into as few
         // transactions as fit, the round's settlement riding in the last one.
@@ -198,7 +273,7 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
         for ticket in keeper.relay_reveals(&mut m, &due).await? {
             workers[owner[&ticket]].1.forget(&ticket)?;
         }
-        m.inner.warp_to_timestamp(batch.reveal_end(round)?).await;
+        waiting += wait(&mut m, batch.reveal_end(round)?).await?;
         keeper.run_until_idle(&mut m).await?;
         let state: Batch = m.read(batch_address).await?;
         if state.items_decided as usize == ds.items {
@@ -206,11 +281,14 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
         }
     }
 
-    // At the deadline the keeper refunds what was not decided and, the batch being
-    // finished, pushes the workers' pay to their token accounts; the poster exports
-    // the labelled dataset; a worker with pay left (none, when every push landed)
-    // claims it.
-    m.inner.warp_to_timestamp(batch.deadline).await;
+    // At the deadline (or once every item is decided) the keeper refunds what was not
+    // decided and, the batch being finished, pushes the workers' pay to their token
+    // accounts; the poster exports the labelled dataset; a worker with pay left (none,
+    // when every push landed) claims it.
+    let state: Batch = m.read(batch_address).await?;
+    if !state.is_finished() {
+        waiting += wait(&mut m, batch.deadline).await?;
+    }
     keeper.run_until_idle(&mut m).await?;
     let labels: Vec<LabelledItem> = poster::labels(&mut m, batch_address, &ds.question_ids).await?;
     let state: Batch = m.read(batch_address).await?;
@@ -228,30 +306,29 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
             &usd,
             &spl_token_interface::ID,
         );
-        workers_paid += m.inner.token_balance(own).await;
+        workers_paid += m.token_balance(own).await?;
     }
     bar.finish_and_clear();
 
     // After the export grace period the keeper closes the batch: rent back.
-    let before_close = m.inner.lamports(poster.pubkey()).await;
-    m.inner
-        .warp_to_timestamp(batch.deadline + keeper.config.close_grace_seconds)
-        .await;
+    let before_close = lamports(&mut m, poster.pubkey()).await?;
+    waiting += wait(&mut m, batch.deadline + keeper.config.close_grace_seconds).await?;
     let closing = keeper.run_until_idle(&mut m).await?;
     if closing.batches_closed != 1 {
         bail!("the keeper did not close the batch");
     }
-    let mut batch_rent_returned = m.inner.lamports(poster.pubkey()).await - before_close;
+    let job_seconds = job_started.elapsed().as_secs_f64();
+    let mut batch_rent_returned = lamports(&mut m, poster.pubkey()).await? - before_close;
     // Tickets closed at reveal (rent to the worker) or by the keeper after the round.
     let mut tickets_left = 0;
     for ticket in &tickets {
-        tickets_left += m.inner.account(*ticket).await.is_some() as usize;
+        tickets_left += m.get_account(*ticket).await?.is_some() as usize;
     }
     if tickets_left == 0 {
         batch_rent_returned += ticket_rent;
     }
     let batch_rent_paid = poster_rent + ticket_rent;
-    let poster_spent = deposit - m.inner.token_balance(poster_token).await;
+    let poster_spent = deposit - m.token_balance(poster_token).await?;
     if state.items_decided as usize + state.items_refunded as usize != ds.items {
         bail!("items neither decided nor refunded");
     }
@@ -268,6 +345,7 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
     let decided_labels: Vec<Option<u8>> = labels.iter().map(|l| l.label).collect();
     Ok(MarketReport {
         dataset: ds.name.clone(),
+        cluster: name.to_string(),
         items: ds.items,
         workers: ds.workers,
         rounds,
@@ -285,10 +363,43 @@ pub async fn run_market(ds: &Dataset, show_progress: bool) -> Result<MarketRepor
         labels,
         leaderboard,
         wall_seconds: started.elapsed().as_secs_f64(),
+        job_seconds,
+        waiting_seconds: waiting.as_secs_f64(),
     })
 }
 
+/// The market on a fresh embedded runtime.
+pub async fn run_market_embedded(
+    ds: &Dataset,
+    plan: &MarketPlan,
+    show_progress: bool,
+) -> Result<MarketReport> {
+    let runtime = ale_embedded::EmbeddedRuntime::start().await;
+    run_market(runtime, "embedded runtime", ds, plan, show_progress).await
+}
+
+async fn lamports<T: Transport>(t: &mut T, address: solana_sdk::pubkey::Pubkey) -> Result<u64> {
+    Ok(t.get_account(address).await?.map_or(0, |a| a.lamports))
+}
+
+/// Waits for the cluster clock to reach `unix_timestamp`; returns how long that took.
+async fn wait<C: TestCluster>(c: &mut C, unix_timestamp: i64) -> Result<std::time::Duration> {
+    let started = Instant::now();
+    c.wait_until(unix_timestamp).await?;
+    Ok(started.elapsed())
+}
+
 impl MarketReport {
+    /// The job's time not spent waiting for a window.
+    pub fn busy_seconds(&self) -> f64 {
+        (self.job_seconds - self.waiting_seconds).max(1e-3)
+    }
+
+    /// Decided items per second of the job's busy time.
+    pub fn labels_per_busy_second(&self) -> f64 {
+        self.decided as f64 / self.busy_seconds()
+    }
+
     /// Fees per 1,000 decided items, in lamports.
     pub fn fees_per_thousand_labels(&self, cost: &PhaseCost) -> u64 {
         (cost.fees() as u128 * 1_000 / self.decided.max(1) as u128) as u64
@@ -302,8 +413,8 @@ impl MarketReport {
     pub fn render(&self) -> String {
         let mut out = String::new();
         out.push_str(&format!(
-            "## ALE market on the embedded runtime: {}\n\n",
-            self.dataset
+            "## ALE market on the {}: {}\n\n",
+            self.cluster, self.dataset
         ));
         out.push_str(&format!(
             "{} items posted at ${:.2} each in a stablecoin; {} workers; {} rounds; {} decided, {} refunded; {} votes ({:.2} per item).\n\n",
@@ -363,8 +474,16 @@ impl MarketReport {
             self.batch_rent_paid as i128 - self.batch_rent_returned as i128
         ));
         out.push_str(&format!(
-            "Poster spent {} (stablecoin base units); workers claimed {}.\nWall time: {:.1} s.\n\n",
-            self.poster_spent, self.workers_paid, self.wall_seconds
+            "Poster spent {} (stablecoin base units); workers claimed {}.\n",
+            self.poster_spent, self.workers_paid
+        ));
+        out.push_str(&format!(
+            "Wall time: {:.1} s; the job (post to close) {:.1} s, of which {:.1} s waiting for windows; {:.2} decided items and {:.2} votes per second of the rest.\n\n",
+            self.wall_seconds,
+            self.job_seconds,
+            self.waiting_seconds,
+            self.labels_per_busy_second(),
+            self.votes as f64 / self.busy_seconds(),
         ));
         out.push_str("### Leaderboard\n\n");
         out.push_str(&views::render_leaderboard(&self.leaderboard));

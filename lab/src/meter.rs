@@ -132,3 +132,13 @@ impl<T: Transport> Transport for Metered<T> {
         self.inner.program_accounts(program, filters).await
     }
 }
+
+impl<T: ale_sdk::TestCluster> ale_sdk::TestCluster for Metered<T> {
+    async fn airdrop(&mut self, to: &Pubkey, lamports: u64) -> Result<(), ClientError> {
+        self.inner.airdrop(to, lamports).await
+    }
+
+    async fn wait_until(&mut self, unix_timestamp: i64) -> Result<(), ClientError> {
+        self.inner.wait_until(unix_timestamp).await
+    }
+}

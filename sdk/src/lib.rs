@@ -18,6 +18,8 @@ pub mod protocol;
 pub mod rpc;
 pub mod staker;
 pub mod staking;
+pub mod test_cluster;
+pub mod tokens;
 pub mod transport;
 pub mod views;
 pub mod worker;
@@ -26,4 +28,5 @@ pub use compute_budget::ComputeBudget;
 pub use error::SdkError;
 #[cfg(feature = "rpc")]
 pub use rpc::RpcTransport;
+pub use test_cluster::TestCluster;
 pub use transport::{ClientError, Transport, TxOutcome};

@@ -45,6 +45,15 @@ const POLL_INTERVAL: Duration = Duration::from_millis(400);
 const POLLS_PER_SEND: usize = 10;
 /// Requests a batch of independent transactions keeps open at once.
 const SENDS_IN_FLIGHT: usize = 16;
+/// Unconfirmed transactions a batch keeps at the cluster at once: enough to fill its
+/// blocks, few enough that resends do not swamp its signature verification (sending
+/// a whole 1,856-write batch and resending it every few seconds did).
+const WINDOW: usize = 64;
+/// A sent transaction not confirmed after this long is sent again, the same bytes.
+const RESEND_AFTER: Duration = Duration::from_secs(4);
+/// How long a batch signs new transactions with one blockhash before it fetches
+/// another, so none is signed with one about to expire.
+const BLOCKHASH_REUSE: Duration = Duration::from_secs(15);
 
 pub struct RpcTransport {
     client: RpcClient,
@@ -55,6 +64,16 @@ pub struct RpcTransport {
     pub compute_budget: ComputeBudget,
     /// How long to wait for a cluster that stopped answering before giving up.
     pub patience: Duration,
+}
+
+/// One of a batch's transactions at the cluster, not yet confirmed.
+struct InFlight {
+    /// Index into the batch.
+    index: usize,
+    tx: Transaction,
+    last_valid_height: u64,
+    sent: Option<Instant>,
+    signings: usize,
 }
 
 enum Confirmation {
@@ -152,6 +171,34 @@ impl RpcTransport {
         )))
     }
 
+    /// A recent blockhash and the last block height at which it is still valid.
+    async fn latest_blockhash(&self) -> Result<(solana_sdk::hash::Hash, u64), ClientError> {
+        self.patiently(|| {
+            self.client
+                .get_latest_blockhash_with_commitment(CommitmentConfig::confirmed())
+        })
+        .await
+        .map_err(|e| rpc_error(e, &[]))
+    }
+
+    async fn block_height(&self) -> Result<u64, ClientError> {
+        self.patiently(|| {
+            self.client
+                .get_block_height_with_commitment(CommitmentConfig::confirmed())
+        })
+        .await
+        .map_err(|e| rpc_error(e, &[]))
+    }
+
+    /// The fee payer (the first signer, else the transport's wallet) and every
+    /// signer, the payer first and once.
+    fn signers<'a>(&'a self, signers: &[&'a Keypair]) -> (&'a Keypair, Vec<&'a Keypair>) {
+        let payer = signers.first().copied().unwrap_or(&self.wallet);
+        let mut all = vec![payer];
+        all.extend(signers.iter().filter(|k| k.pubkey() != payer.pubkey()));
+        (payer, all)
+    }
+
     /// `f` until the cluster answers, for at most `patience`: a request that reached
     /// the cluster and was refused comes back at once.
     async fn patiently<T, F, Fut>(&self, mut f: F) -> Result<T, RpcError>
@@ -217,14 +264,7 @@ impl RpcTransport {
                     return done.map(|()| Confirmation::Landed(signature));
                 }
             }
-            let height = self
-                .patiently(|| {
-                    self.client
-                        .get_block_height_with_commitment(CommitmentConfig::confirmed())
-                })
-                .await
-                .map_err(|e| rpc_error(e, ixs))?;
-            if height > last_valid_height {
+            if self.block_height().await? > last_valid_height {
                 // One last look: it may have landed in the blockhash's last blocks.
                 if let Some(done) = self.status(&signature, ixs).await? {
                     return done.map(|()| Confirmation::Landed(signature));
@@ -259,32 +299,32 @@ impl RpcTransport {
             .then_some(Ok(())))
     }
 
-    /// Removes from `signed` the transactions the cluster has confirmed; the first one
-    /// that failed is the error.
+    /// Removes from `in_flight` the transactions the cluster has confirmed; the first
+    /// one that failed is the error.
     async fn drop_confirmed(
         &self,
-        signed: &mut Vec<(usize, Transaction)>,
+        in_flight: &mut Vec<InFlight>,
         budgeted: &[Vec<Instruction>],
     ) -> Result<(), ClientError> {
-        let mut landed = Vec::new();
+        let mut landed = std::collections::HashSet::new();
         // getSignatureStatuses answers at most 256 signatures a call.
-        for chunk in signed.chunks(256) {
-            let signatures: Vec<Signature> = chunk.iter().map(|(_, tx)| tx.signatures[0]).collect();
+        for chunk in in_flight.chunks(256) {
+            let signatures: Vec<Signature> = chunk.iter().map(|f| f.tx.signatures[0]).collect();
             let statuses = self
                 .patiently(|| self.client.get_signature_statuses(&signatures))
                 .await
                 .map_err(|e| rpc_error(e, &[]))?;
-            for ((i, _), status) in chunk.iter().zip(statuses.value) {
+            for (f, status) in chunk.iter().zip(statuses.value) {
                 let Some(status) = status else { continue };
                 if let Some(err) = status.err {
-                    return Err(ClientError::from_transaction(err, &budgeted[*i]));
+                    return Err(ClientError::from_transaction(err, &budgeted[f.index]));
                 }
                 if status.satisfies_commitment(CommitmentConfig::confirmed()) {
-                    landed.push(*i);
+                    landed.insert(f.index);
                 }
             }
         }
-        signed.retain(|(i, _)| !landed.contains(i));
+        in_flight.retain(|f| !landed.contains(&f.index));
         Ok(())
     }
 
@@ -399,17 +439,9 @@ impl Transport for RpcTransport {
         // A refusal's instruction index points into what was sent, budget included.
         let budgeted = self.compute_budget.apply(ixs);
         let ixs = budgeted.as_slice();
-        let payer = signers.first().copied().unwrap_or(&self.wallet);
-        let mut all: Vec<&Keypair> = vec![payer];
-        all.extend(signers.iter().filter(|k| k.pubkey() != payer.pubkey()));
+        let (payer, all) = self.signers(signers);
         for _ in 0..MAX_SIGNINGS {
-            let (blockhash, last_valid_height) = self
-                .patiently(|| {
-                    self.client
-                        .get_latest_blockhash_with_commitment(CommitmentConfig::confirmed())
-                })
-                .await
-                .map_err(|e| rpc_error(e, ixs))?;
+            let (blockhash, last_valid_height) = self.latest_blockhash().await?;
             let tx =
                 Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
             match self.confirm(&tx, last_valid_height, ixs).await? {
@@ -427,9 +459,9 @@ impl Transport for RpcTransport {
         ))
     }
 
-    /// All of them signed with one blockhash and sent before any is waited for; those
-    /// not confirmed are sent again (the same bytes) until they are or the blockhash
-    /// expires, and only then signed again.
+    /// A window of them at the cluster at once, each sent again (the same bytes) while
+    /// unconfirmed and signed again only once its blockhash has expired; as they are
+    /// confirmed, the next ones are signed and sent.
     async fn send_independent(
         &mut self,
         transactions: &[Vec<Instruction>],
@@ -439,91 +471,114 @@ impl Transport for RpcTransport {
             .iter()
             .map(|ixs| self.compute_budget.apply(ixs))
             .collect();
-        let payer = signers.first().copied().unwrap_or(&self.wallet);
-        let mut all: Vec<&Keypair> = vec![payer];
-        all.extend(signers.iter().filter(|k| k.pubkey() != payer.pubkey()));
+        let (payer, all) = self.signers(signers);
         let config = RpcSendTransactionConfig {
             // Thousands of writes: simulating each first would double the work.
             skip_preflight: true,
             max_retries: Some(0),
             ..RpcSendTransactionConfig::default()
         };
-        let mut pending: Vec<usize> = (0..budgeted.len()).collect();
-        for _ in 0..MAX_SIGNINGS {
-            if pending.is_empty() {
-                return Ok(());
+        // (index, signings so far) of those waiting for a place in the window.
+        let mut waiting: std::collections::VecDeque<(usize, usize)> =
+            (0..budgeted.len()).map(|i| (i, 0)).collect();
+        let mut in_flight: Vec<InFlight> = Vec::new();
+        let mut blockhash = None;
+        while !(waiting.is_empty() && in_flight.is_empty()) {
+            while in_flight.len() < WINDOW {
+                let Some((index, signings)) = waiting.pop_front() else {
+                    break;
+                };
+                if signings == MAX_SIGNINGS {
+                    return Err(ClientError::Transaction(
+                        TransactionError::BlockhashNotFound,
+                    ));
+                }
+                let (hash, last_valid_height) = match blockhash {
+                    Some((hash, height, fetched))
+                        if Instant::elapsed(&fetched) < BLOCKHASH_REUSE =>
+                    {
+                        (hash, height)
+                    }
+                    _ => {
+                        let (hash, height) = self.latest_blockhash().await?;
+                        blockhash = Some((hash, height, Instant::now()));
+                        (hash, height)
+                    }
+                };
+                let tx = Transaction::new_signed_with_payer(
+                    &budgeted[index],
+                    Some(&payer.pubkey()),
+                    &all,
+                    hash,
+                );
+                in_flight.push(InFlight {
+                    index,
+                    tx,
+                    last_valid_height,
+                    sent: None,
+                    signings: signings + 1,
+                });
             }
-            let (blockhash, last_valid_height) = self
-                .patiently(|| {
-                    self.client
-                        .get_latest_blockhash_with_commitment(CommitmentConfig::confirmed())
-                })
-                .await
-                .map_err(|e| rpc_error(e, &[]))?;
-            let mut signed: Vec<(usize, Transaction)> = pending
-                .iter()
-                .map(|&i| {
-                    let tx = Transaction::new_signed_with_payer(
-                        &budgeted[i],
-                        Some(&payer.pubkey()),
-                        &all,
-                        blockhash,
-                    );
-                    (i, tx)
+
+            let due: Vec<usize> = (0..in_flight.len())
+                .filter(|&k| {
+                    in_flight[k]
+                        .sent
+                        .is_none_or(|t| t.elapsed() >= RESEND_AFTER)
                 })
                 .collect();
-            'this_blockhash: loop {
-                let this = &*self;
-                let sends: Vec<(usize, Result<Signature, RpcError>)> =
-                    futures::stream::iter(&signed)
-                        .map(|(i, tx)| async move {
-                            let sent = this
-                                .patiently(|| this.client.send_transaction_with_config(tx, config))
-                                .await;
-                            (*i, sent)
-                        })
-                        .buffer_unordered(SENDS_IN_FLIGHT)
-                        .collect()
-                        .await;
-                for (i, sent) in sends {
-                    if let Err(e) = sent {
-                        match e.get_transaction_error() {
-                            Some(TransactionError::AlreadyProcessed) => {}
-                            Some(TransactionError::BlockhashNotFound) => break 'this_blockhash,
-                            Some(err) => return Err(refusal(err, &budgeted[i], &payer.pubkey())),
-                            None => return Err(rpc_error(e, &budgeted[i])),
-                        }
+            let resending = due.iter().any(|&k| in_flight[k].sent.is_some());
+            let this = &*self;
+            let flights = &in_flight;
+            let sends: Vec<(usize, Result<Signature, RpcError>)> = futures::stream::iter(&due)
+                .map(|&k| async move {
+                    let tx = &flights[k].tx;
+                    (
+                        k,
+                        this.patiently(|| this.client.send_transaction_with_config(tx, config))
+                            .await,
+                    )
+                })
+                .buffer_unordered(SENDS_IN_FLIGHT)
+                .collect()
+                .await;
+            let mut expired = resending;
+            for (k, sent) in sends {
+                in_flight[k].sent = Some(Instant::now());
+                let Err(e) = sent else { continue };
+                match e.get_transaction_error() {
+                    Some(TransactionError::AlreadyProcessed) => {}
+                    Some(TransactionError::BlockhashNotFound) => expired = true,
+                    Some(err) => {
+                        return Err(refusal(err, &budgeted[in_flight[k].index], &payer.pubkey()))
                     }
-                }
-                for _ in 0..POLLS_PER_SEND {
-                    tokio::time::sleep(POLL_INTERVAL).await;
-                    self.drop_confirmed(&mut signed, &budgeted).await?;
-                    if signed.is_empty() {
-                        return Ok(());
-                    }
-                }
-                let height = self
-                    .patiently(|| {
-                        self.client
-                            .get_block_height_with_commitment(CommitmentConfig::confirmed())
-                    })
-                    .await
-                    .map_err(|e| rpc_error(e, &[]))?;
-                if height > last_valid_height {
-                    self.drop_confirmed(&mut signed, &budgeted).await?;
-                    break;
+                    None => return Err(rpc_error(e, &budgeted[in_flight[k].index])),
                 }
             }
-            tracing::warn!(
-                url = %self.url,
-                unconfirmed = signed.len(),
-                "blockhash expired before all landed; signing those again"
-            );
-            pending = signed.into_iter().map(|(i, _)| i).collect();
+
+            tokio::time::sleep(POLL_INTERVAL).await;
+            self.drop_confirmed(&mut in_flight, &budgeted).await?;
+            if expired && !in_flight.is_empty() {
+                // Those whose blockhash has expired can no longer land: sign them again.
+                let height = self.block_height().await?;
+                if in_flight.iter().any(|f| f.last_valid_height < height) {
+                    self.drop_confirmed(&mut in_flight, &budgeted).await?;
+                    let (stale, live): (Vec<InFlight>, Vec<InFlight>) = in_flight
+                        .into_iter()
+                        .partition(|f| f.last_valid_height < height);
+                    tracing::warn!(
+                        url = %self.url,
+                        unconfirmed = stale.len(),
+                        "blockhash expired before these landed; signing them again"
+                    );
+                    in_flight = live;
+                    for f in stale.into_iter().rev() {
+                        waiting.push_front((f.index, f.signings));
+                    }
+                }
+            }
         }
-        Err(ClientError::Transaction(
-            TransactionError::BlockhashNotFound,
-        ))
+        Ok(())
     }
 
     async fn get_account(&mut self, address: Pubkey) -> Result<Option<Account>, ClientError> {
@@ -607,5 +662,32 @@ impl Transport for RpcTransport {
                     .ok_or_else(|| ClientError::account(address, "undecodable account data"))
             })
             .collect()
+    }
+}
+
+impl crate::TestCluster for RpcTransport {
+    async fn airdrop(&mut self, to: &Pubkey, lamports: u64) -> Result<(), ClientError> {
+        RpcTransport::airdrop(self, to, lamports).await
+    }
+
+    /// Polls the clock sysvar: a cluster's clock follows the wall clock, in whole
+    /// seconds and a slot or so behind.
+    async fn wait_until(&mut self, unix_timestamp: i64) -> Result<(), ClientError> {
+        let mut logged = false;
+        loop {
+            let now = self.unix_timestamp().await?;
+            if now >= unix_timestamp {
+                return Ok(());
+            }
+            if !logged {
+                tracing::info!(
+                    seconds = unix_timestamp - now,
+                    "waiting for the cluster clock"
+                );
+                logged = true;
+            }
+            let left = Duration::from_secs((unix_timestamp - now) as u64);
+            tokio::time::sleep(left.clamp(POLL_INTERVAL, Duration::from_secs(2))).await;
+        }
     }
 }

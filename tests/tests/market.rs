@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use ale_lab::market::{run_market, PRICE_PER_ITEM};
+use ale_lab::market::{run_market_embedded, MarketPlan, PRICE_PER_ITEM};
 use ale_lab::sim::Dataset;
 
 #[tokio::test]
@@ -11,7 +11,9 @@ async fn the_market_runs_a_dense_crowd_dataset_end_to_end() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/datasets/d_duck_identification");
     let ds = Dataset::load(&dir).unwrap();
-    let report = run_market(&ds, false).await.unwrap();
+    let report = run_market_embedded(&ds, &MarketPlan::template(), false)
+        .await
+        .unwrap();
     assert_eq!(report.decided + report.refunded, ds.items);
     assert!(report.decided > ds.items / 2, "decided {}", report.decided);
     assert_eq!(report.labels.len(), ds.items);

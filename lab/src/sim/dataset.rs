@@ -135,6 +135,28 @@ impl Dataset {
         queues
     }
 
+    /// The first `items` questions and the first `workers` workers (in order of first
+    /// appearance) with the answers among them: a dataset small enough for a real
+    /// cluster's real-time windows.
+    pub fn first(&self, items: usize, workers: usize) -> Self {
+        let items = items.min(self.items);
+        let workers = workers.min(self.workers);
+        Self {
+            name: format!("{} (first {items} items, {workers} workers)", self.name),
+            num_classes: self.num_classes,
+            items,
+            workers,
+            answers: self
+                .answers
+                .iter()
+                .filter(|a| a.item < items && a.worker < workers)
+                .cloned()
+                .collect(),
+            truth: self.truth[..items].to_vec(),
+            question_ids: self.question_ids[..items].to_vec(),
+        }
+    }
+
     /// Share of items with truth whose label matches it, in [0, 1].
     pub fn accuracy(&self, labels: &[Option<u8>]) -> f64 {
         let scored: Vec<bool> = self
