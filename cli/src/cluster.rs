@@ -3,6 +3,7 @@
 //! RPC URL.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Result};
@@ -23,8 +24,17 @@ pub enum Cluster {
 }
 
 impl Cluster {
-    /// `embedded:PATH` or an RPC URL; `wallet` pays the keeper's cranks on RPC.
-    pub async fn connect(url: &str, wallet: &Keypair) -> Result<Self> {
+    /// `embedded:PATH` or an RPC URL; `wallet` pays the keeper's cranks on RPC. An RPC
+    /// cluster must answer now (a wrong URL fails at once, with nothing sent); once
+    /// connected, a cluster that stops answering is waited for up to `patience`. A
+    /// non-zero `unit_price` (micro-lamports per compute unit) is offered on every
+    /// transaction.
+    pub async fn connect(
+        url: &str,
+        wallet: &Keypair,
+        patience: Duration,
+        unit_price: u64,
+    ) -> Result<Self> {
         if let Some(path) = url.strip_prefix("embedded:") {
             let state = PathBuf::from(path);
             let runtime = Box::new(EmbeddedRuntime::load_state(&state).await?);
@@ -33,10 +43,21 @@ impl Cluster {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             bail!("--url is embedded:PATH or an http(s) RPC URL, not {url}");
         }
-        Ok(Self::Rpc(Box::new(RpcTransport::new(
-            url,
-            wallet.insecure_clone(),
-        ))))
+        let mut rpc = RpcTransport::new(url, wallet.insecure_clone());
+        if unit_price > 0 {
+            rpc = rpc.with_unit_price(unit_price);
+        }
+        rpc.patience = patience;
+        rpc.check_reachable().await?;
+        Ok(Self::Rpc(Box::new(rpc)))
+    }
+
+    /// Both ALE programs are deployed here (always so on the embedded runtime).
+    pub async fn check_programs(&self) -> Result<(), ClientError> {
+        match self {
+            Self::Embedded { .. } => Ok(()),
+            Self::Rpc(rpc) => rpc.check_programs().await,
+        }
     }
 
     /// The embedded runtime, for what only it can do (airdrops, clock warps).

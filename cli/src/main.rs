@@ -24,6 +24,8 @@ use spl_associated_token_account_interface::address::get_associated_token_addres
 #[derive(Parser)]
 #[command(
     name = "ale",
+    // A later --url (or --keypair) wins, as in the Solana CLI.
+    args_override_self = true,
     about = "ALE, the AI Learning Ecosystem: a market for human judgement on Solana"
 )]
 struct Cli {
@@ -41,6 +43,15 @@ struct Cli {
     /// Machine-readable output.
     #[arg(long, global = true)]
     json: bool,
+    /// On RPC: how long to wait for a cluster that stops answering mid-command before
+    /// giving up (`120s`, `5m`). A cluster that does not answer at the start is an
+    /// error at once.
+    #[arg(long, global = true, default_value = "120s", value_parser = humantime::parse_duration)]
+    patience: std::time::Duration,
+    /// On RPC: a priority fee, in micro-lamports per compute unit, on every
+    /// transaction (the compute-unit limit is always set, from the SBF measurements).
+    #[arg(long, global = true, default_value_t = 0)]
+    unit_price: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -116,9 +127,20 @@ enum Command {
         quiet: bool,
     },
     /// The benchmarks: the quality report, then the market's cost on every dataset.
+    /// With an RPC `--url` (a local validator with ALE deployed), instead: the market
+    /// in real time on a dataset's first items and workers there and on the embedded
+    /// runtime, speed and fees side by side; fails unless they label alike.
     Bench {
         #[arg(long, default_value = "../shared/datasets")]
         datasets: PathBuf,
+        /// The dataset of the two-cluster comparison.
+        #[arg(long, default_value = "../shared/datasets/d_duck_identification")]
+        dataset: PathBuf,
+        #[command(flatten)]
+        slice: Slice,
+        /// Where the two runs' labels go (embedded/ and rpc/).
+        #[arg(long, default_value = "target/ale-bench")]
+        out: PathBuf,
     },
     /// The operator: deploy-time set-up and conversion rates.
     #[command(subcommand)]
@@ -377,7 +399,7 @@ async fn main() -> Result<()> {
             quiet,
         } => {
             let ds = Dataset::load(&dataset)?;
-            let market = market_on(&cli.url, &ds, slice, false, !quiet).await?;
+            let market = market_on(&cli.url, &ds, slice, false, cli.patience, !quiet).await?;
             market.export(&out)?;
             print!("{}", market.render());
             println!(
@@ -401,7 +423,8 @@ async fn main() -> Result<()> {
             quiet,
         } => {
             let ds = Dataset::load(&dataset)?;
-            let report = market_on(&cli.url, &ds, slice, full_coverage, !quiet).await?;
+            let report =
+                market_on(&cli.url, &ds, slice, full_coverage, cli.patience, !quiet).await?;
             report.export(&out)?;
             print!("{}", report.render());
             println!(
@@ -410,7 +433,35 @@ async fn main() -> Result<()> {
             );
         }
         Command::Quality { datasets, top } => print!("{}", quality(&datasets, top)?),
-        Command::Bench { datasets } => {
+        Command::Bench {
+            dataset,
+            slice,
+            out,
+            ..
+        } if !cli.url.starts_with("embedded:") => {
+            let ds = Dataset::load(&dataset)?;
+            let slice = Slice {
+                items: Some(slice.items.unwrap_or(RPC_ITEMS)),
+                workers: Some(slice.workers.unwrap_or(RPC_WORKERS)),
+            };
+            let embedded = market_on("embedded:", &ds, slice, true, cli.patience, false).await?;
+            let rpc = market_on(&cli.url, &ds, slice, true, cli.patience, false).await?;
+            embedded.export(&out.join("embedded"))?;
+            rpc.export(&out.join("rpc"))?;
+            let comparison = ale_lab::market::Comparison {
+                a: &embedded,
+                b: &rpc,
+            };
+            print!("{}", comparison.render());
+            let differing = comparison.differing_items();
+            if !differing.is_empty() {
+                bail!(
+                    "the clusters labelled {} items differently",
+                    differing.len()
+                );
+            }
+        }
+        Command::Bench { datasets, .. } => {
             print!("{}", quality(&datasets, 5)?);
             for ds in load_all(&datasets)? {
                 let report = run_market_embedded(&ds, &MarketPlan::template(), false).await?;
@@ -430,7 +481,16 @@ async fn main() -> Result<()> {
         }
         command => {
             let wallet = load_keypair(&cli.keypair)?;
-            let mut cluster = Cluster::connect(&cli.url, &wallet).await?;
+            let mut cluster =
+                Cluster::connect(&cli.url, &wallet, cli.patience, cli.unit_price).await?;
+            // Deploying and wallet chores work on a cluster without ALE; the rest
+            // would fail on its first read with a less helpful message.
+            if !matches!(
+                command,
+                Command::Operator(OperatorCommand::Deploy { .. }) | Command::Wallet(_)
+            ) {
+                cluster.check_programs().await?;
+            }
             let result = actor(&mut cluster, &wallet, cli.json, command).await;
             cluster.finish().await?;
             result?;
@@ -447,6 +507,7 @@ async fn market_on(
     ds: &Dataset,
     slice: Slice,
     full_coverage: bool,
+    patience: std::time::Duration,
     show_progress: bool,
 ) -> Result<MarketReport> {
     if url.starts_with("embedded:") {
@@ -466,12 +527,11 @@ async fn market_on(
         slice.workers.unwrap_or(RPC_WORKERS),
     );
     let keeper_wallet = Keypair::new();
-    let mut rpc = Cluster::connect(url, &keeper_wallet).await?;
+    let mut rpc = Cluster::connect(url, &keeper_wallet, patience, 0).await?;
+    rpc.check_programs().await?;
     let Cluster::Rpc(transport) = &mut rpc else {
         bail!("{url} is not an RPC URL");
     };
-    transport.check_reachable().await?;
-    transport.check_programs().await?;
     // The keeper's cranks and relayed reveals are paid by its own wallet.
     transport
         .airdrop(&keeper_wallet.pubkey(), 10 * ale_embedded::LAMPORTS_PER_SOL)

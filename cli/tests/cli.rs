@@ -1,23 +1,29 @@
-//! The `ale` binary end to end on a persistent embedded ledger: every actor runs as a
-//! separate process with its own keypair file, as on a real cluster. A worker's
-//! commit and reveal happen in different processes, so the saved ballot is all that
-//! carries the salt across.
+//! The `ale` binary end to end: every actor runs as a separate process with its own
+//! keypair file. A worker's commit and reveal happen in different processes, so the
+//! saved ballot is all that carries the salt across. The same sequence runs on a
+//! persistent embedded ledger (its clock warped) and, from
+//! tools/validator/rpc-check.sh, on a local validator in real time, which it also
+//! stops in the middle and lets run on.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
+mod support;
+use support::Validator;
+
 struct Cli {
     dir: PathBuf,
+    validator: Option<Validator>,
 }
 
 impl Cli {
-    fn new() -> Self {
+    fn new(validator: Option<Validator>) -> Self {
         let dir = std::env::temp_dir().join(format!("ale-cli-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
-        Self { dir }
+        Self { dir, validator }
     }
 
     fn run(&self, wallet: &str, args: &[&str]) -> Result<String, String> {
@@ -26,6 +32,11 @@ impl Cli {
             .env("RUST_LOG", "error")
             .env_remove("RUST_BACKTRACE")
             .args(["--keypair", &format!("{wallet}.json"), "--json"])
+            .args(
+                self.validator
+                    .iter()
+                    .flat_map(|v| ["--url", v.url.as_str()]),
+            )
             .args(args)
             .output()
             .expect("run ale");
@@ -64,6 +75,27 @@ impl Cli {
     fn path(&self, p: &str) -> PathBuf {
         self.dir.join(p)
     }
+
+    /// `args` again until `done` holds of its output: on a validator the clock is
+    /// waited for (up to five minutes), where the embedded one is warped.
+    fn ok_once(&self, wallet: &str, args: &[&str], done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+        loop {
+            let out = self.ok(wallet, args);
+            if done(&out) || std::time::Instant::now() > deadline {
+                return out;
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3));
+        }
+    }
+
+    /// Past the current window: warped on the embedded ledger; on a validator, the
+    /// commands that follow wait for it themselves.
+    fn past_window(&self) {
+        if self.validator.is_none() {
+            self.ok("w1", &["wallet", "warp", "3600"]);
+        }
+    }
 }
 
 fn text(v: &Value) -> &str {
@@ -72,10 +104,27 @@ fn text(v: &Value) -> &str {
 
 #[test]
 fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
-    let cli = Cli::new();
-    for name in [
-        "operator", "treasury", "creator", "poster", "w1", "w2", "w3",
-    ] {
+    every_actor(&Cli::new(None));
+}
+
+#[test]
+#[ignore = "needs a local validator with ALE deployed: tools/validator/rpc-check.sh runs it"]
+fn every_actor_through_the_cli_on_a_local_validator() {
+    let cli = Cli::new(Some(Validator::from_env()));
+    // The operator is the one who deployed: genesis ALE is in its account.
+    let deployer = std::env::var("ALE_OPERATOR_KEYPAIR").expect("ALE_OPERATOR_KEYPAIR");
+    std::fs::copy(deployer, cli.path("operator.json")).expect("operator keypair");
+    every_actor(&cli);
+}
+
+fn every_actor(cli: &Cli) {
+    let on_validator = cli.validator.is_some();
+    if on_validator {
+        cli.ok("operator", &["wallet", "airdrop", "--sol", "5"]);
+    } else {
+        cli.wallet("operator");
+    }
+    for name in ["treasury", "creator", "poster", "w1", "w2", "w3"] {
         cli.wallet(name);
     }
     let treasury = text(&cli.ok("treasury", &["wallet", "address"])).to_string();
@@ -108,16 +157,22 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
     let again = cli.ok("operator", &["operator", "init", "--treasury", &treasury]);
     assert_eq!(again, communities, "a second init changes nothing");
 
-    // Creator and a stablecoin.
+    // Creator and a stablecoin. A validator's ledger outlives one run: the community's
+    // name is this run's.
+    let cats = format!("Cats {}", std::process::id());
+    let cats = cats.as_str();
+    let window = if on_validator { "60s" } else { "1h" };
     cli.ok(
         "creator",
         &[
             "creator",
             "create-community",
             "--name",
-            "Cats",
+            cats,
             "--skill",
             "image",
+            "--window",
+            window,
         ],
     );
     let mint = text(&cli.ok("operator", &["wallet", "create-mint", "--decimals", "6"])).to_string();
@@ -138,8 +193,14 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
         "{refused}"
     );
 
+    // A wallet with no SOL is told so by name, before anything lands.
+    if on_validator {
+        cli.ok("pauper", &["wallet", "new", "--out", "pauper.json"]);
+        let refused = cli.run("pauper", &["worker", "join", cats]).unwrap_err();
+        assert!(refused.contains("has no SOL"), "{refused}");
+    }
     for w in ["w1", "w2", "w3"] {
-        cli.ok(w, &["worker", "join", "Cats"]);
+        cli.ok(w, &["worker", "join", cats]);
     }
     std::fs::write(cli.path("items.txt"), "img-1\nimg-2\nimg-3\nimg-4\n").expect("items");
     let batch = text(&cli.ok(
@@ -148,7 +209,7 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
             "poster",
             "post",
             "--community",
-            "Cats",
+            cats,
             "--items",
             "items.txt",
             "--mint",
@@ -156,7 +217,7 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
             "--price",
             "1000",
             "--duration",
-            "12h",
+            if on_validator { "180s" } else { "12h" },
         ],
     ))
     .to_string();
@@ -193,16 +254,37 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
         .count();
     assert_eq!(ballots, 3);
 
-    cli.ok("w1", &["wallet", "warp", "3600"]);
+    // The cluster goes away: a worker is told so at once, and its ballot stays.
+    if let Some(validator) = &cli.validator {
+        validator.pause();
+        let down = cli.run("w1", &["worker", "reveal"]).unwrap_err();
+        assert!(down.contains("no Solana RPC at"), "{down}");
+        let kept = std::fs::read_dir(cli.path(".ale/ballots"))
+            .expect("ballots")
+            .count();
+        assert_eq!(kept, 3, "every ballot and salt kept");
+        validator.resume();
+    }
+    cli.past_window();
     for w in ["w1", "w2", "w3"] {
         assert_eq!(
-            cli.ok(w, &["worker", "reveal"]),
+            cli.ok_once(w, &["worker", "reveal"], |n| n != 0),
             1,
             "{w} reveals from its saved ballot"
         );
     }
-    cli.ok("w1", &["wallet", "warp", "3600"]);
-    let report = cli.ok("operator", &["keeper", "--once"]);
+    cli.past_window();
+    // The keeper, like the worker, reports a cluster that is down and does its work
+    // once it is back.
+    if let Some(validator) = &cli.validator {
+        validator.pause();
+        let down = cli.run("operator", &["keeper", "--once"]).unwrap_err();
+        assert!(down.contains("no Solana RPC at"), "{down}");
+        validator.resume();
+    }
+    let report = cli.ok_once("operator", &["keeper", "--once"], |r| {
+        r["rounds_settled"] != 0
+    });
     assert_eq!(report["rounds_settled"], 1);
     assert_eq!(report["failed"], 0);
 
@@ -240,23 +322,31 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
 
     // Workers claim their pay once; a second claim is refused by name.
     let paid = cli
-        .ok("w1", &["worker", "claim", "Cats", "--mint", &mint])
+        .ok("w1", &["worker", "claim", cats, "--mint", &mint])
         .as_u64()
         .expect("amount");
     assert!(paid > 0);
     let nothing = cli
-        .run("w1", &["worker", "claim", "Cats", "--mint", &mint])
+        .run("w1", &["worker", "claim", cats, "--mint", &mint])
         .unwrap_err();
     assert!(nothing.contains("NothingToClaim"), "{nothing}");
-    let board = cli.ok("w1", &["leaderboard", "Cats"]);
+    let board = cli.ok("w1", &["leaderboard", cats]);
     assert_eq!(board.as_array().expect("rows").len(), 3, "members only");
     assert_eq!(board[0]["tasks_won"], 4);
 
-    // A staker: genesis went to the operator's ALE account.
+    // A staker: genesis went to the operator's ALE account (a validator's operator
+    // may have staked in an earlier run: the changes are what counts).
+    let before = cli.ok("operator", &["staker", "show"]);
     let view = cli.ok("operator", &["staker", "stake", "1000000000000"]);
-    assert_eq!(view["active"], 1_000_000_000_000u64);
+    assert_eq!(
+        view["active"].as_u64().unwrap() - before["active"].as_u64().unwrap(),
+        1_000_000_000_000u64
+    );
     let view = cli.ok("operator", &["staker", "unstake", "400000000000"]);
-    assert_eq!(view["cooling"], 400_000_000_000u64);
+    assert_eq!(
+        view["cooling"].as_u64().unwrap() - before["cooling"].as_u64().unwrap(),
+        400_000_000_000u64
+    );
     let early = cli.run("operator", &["staker", "withdraw"]).unwrap_err();
     assert!(early.contains("CooldownNotElapsed"), "{early}");
 
@@ -265,5 +355,16 @@ fn every_actor_through_the_cli_on_a_persistent_embedded_ledger() {
         .run("operator", &["--url", "devnet", "staker", "show"])
         .unwrap_err();
     assert!(bad.contains("embedded:PATH or an http(s) RPC URL"), "{bad}");
+    // An http URL where no cluster answers: one message, at once.
+    let nobody = cli
+        .run(
+            "operator",
+            &["--url", "http://127.0.0.1:9", "staker", "show"],
+        )
+        .unwrap_err();
+    assert!(
+        nobody.contains("no Solana RPC at http://127.0.0.1:9"),
+        "{nobody}"
+    );
     let _ = std::fs::remove_dir_all(&cli.dir);
 }

@@ -495,3 +495,99 @@ impl MarketReport {
         Ok(poster::export(&self.labels, dir)?)
     }
 }
+
+/// The same market run on two clusters (the embedded runtime and a validator, say):
+/// whether they labelled alike, and their speed and cost side by side.
+pub struct Comparison<'a> {
+    pub a: &'a MarketReport,
+    pub b: &'a MarketReport,
+}
+
+impl Comparison<'_> {
+    /// Items the two runs labelled differently (label, votes or confidence).
+    pub fn differing_items(&self) -> Vec<&str> {
+        self.a
+            .labels
+            .iter()
+            .zip(&self.b.labels)
+            .filter(|(x, y)| {
+                x.item != y.item
+                    || x.label != y.label
+                    || x.votes != y.votes
+                    || x.confidence.to_bits() != y.confidence.to_bits()
+            })
+            .map(|(x, _)| x.item.as_str())
+            .collect()
+    }
+
+    pub fn render(&self) -> String {
+        let job = |r: &MarketReport| {
+            let mut total = PhaseCost::default();
+            for (phase, cost) in &r.phases {
+                if !matches!(*phase, "setup" | "join") {
+                    total.transactions += cost.transactions;
+                    total.signatures += cost.signatures;
+                }
+            }
+            total
+        };
+        let (ja, jb) = (job(self.a), job(self.b));
+        let mut out = format!(
+            "## The same market on two clusters: {}\n\n| | {} | {} |\n|---|---:|---:|\n",
+            self.a.dataset, self.a.cluster, self.b.cluster
+        );
+        let mut row = |what: &str, x: String, y: String| {
+            out.push_str(&format!("| {what} | {x} | {y} |\n"));
+        };
+        row(
+            "accuracy",
+            format!("{:.3}", self.a.accuracy),
+            format!("{:.3}", self.b.accuracy),
+        );
+        row(
+            "decided / refunded",
+            format!("{} / {}", self.a.decided, self.a.refunded),
+            format!("{} / {}", self.b.decided, self.b.refunded),
+        );
+        row(
+            "job transactions",
+            ja.transactions.to_string(),
+            jb.transactions.to_string(),
+        );
+        row(
+            "fees per decided item (lamports)",
+            (self.a.fees_per_thousand_labels(&ja) / 1_000).to_string(),
+            (self.b.fees_per_thousand_labels(&jb) / 1_000).to_string(),
+        );
+        row(
+            "fees per vote (lamports)",
+            (self.a.fees_per_thousand_votes(&ja) / 1_000).to_string(),
+            (self.b.fees_per_thousand_votes(&jb) / 1_000).to_string(),
+        );
+        row(
+            "job seconds (of which waiting for windows)",
+            format!("{:.1} ({:.1})", self.a.job_seconds, self.a.waiting_seconds),
+            format!("{:.1} ({:.1})", self.b.job_seconds, self.b.waiting_seconds),
+        );
+        row(
+            "decided items per busy second",
+            format!("{:.2}", self.a.labels_per_busy_second()),
+            format!("{:.2}", self.b.labels_per_busy_second()),
+        );
+        row(
+            "votes per busy second",
+            format!("{:.2}", self.a.votes as f64 / self.a.busy_seconds()),
+            format!("{:.2}", self.b.votes as f64 / self.b.busy_seconds()),
+        );
+        let differing = self.differing_items();
+        out.push_str(&format!(
+            "\nLabels exported: {}.\n",
+            if differing.is_empty() {
+                "identical, item for item".to_string()
+            } else {
+                format!("{} items differ: {}", differing.len(), differing.join(", "))
+            }
+        ));
+        out
+    }
+}
