@@ -590,11 +590,7 @@ async fn actor(
                 Some(path) => load_keypair(&path)?,
                 None => wallet.insecure_clone(),
             };
-            let programs = programs.unwrap_or_else(|| {
-                std::env::var_os("CARGO_TARGET_DIR")
-                    .map_or_else(|| PathBuf::from("target"), PathBuf::from)
-                    .join("deploy")
-            });
+            let programs = programs.unwrap_or_else(ale_embedded::sbf_build_dir);
             let mut done = Vec::new();
             for (file, keypair, id) in [
                 ("ale_staking.so", staking_keypair, ale_staking::ID),

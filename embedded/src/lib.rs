@@ -53,6 +53,15 @@ pub enum ProgramBuild {
     Sbf(PathBuf),
 }
 
+/// Where tools/sbf/build.sh writes the SBF binaries: `$CARGO_TARGET_DIR/deploy`, or
+/// the workspace's `target/deploy`.
+pub fn sbf_build_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir).join("deploy"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy"),
+    }
+}
+
 impl ProgramBuild {
     /// `ALE_SBF` unset, empty or `0`: native. `1`: the SBF binaries in
     /// `$CARGO_TARGET_DIR/deploy` (else the workspace's `target/deploy`). Anything else:
@@ -60,10 +69,7 @@ impl ProgramBuild {
     pub fn from_env() -> Self {
         match std::env::var("ALE_SBF").as_deref() {
             Err(_) | Ok("") | Ok("0") => Self::Native,
-            Ok("1") => Self::Sbf(match std::env::var_os("CARGO_TARGET_DIR") {
-                Some(dir) => PathBuf::from(dir).join("deploy"),
-                None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy"),
-            }),
+            Ok("1") => Self::Sbf(sbf_build_dir()),
             Ok(dir) => Self::Sbf(PathBuf::from(dir)),
         }
     }
@@ -385,14 +391,19 @@ impl EmbeddedRuntime {
 
     /// Moves the bank to the next slot with a clock reading `unix_timestamp`.
     pub async fn warp_to_timestamp(&mut self, unix_timestamp: i64) {
+        self.advance_slot().await;
         let mut clock = self.clock().await;
-        self.context
-            .warp_to_slot(clock.slot + 1)
-            .expect("warp forward");
-        self.sent.clear();
-        clock = self.clock().await;
         clock.unix_timestamp = unix_timestamp;
         self.context.set_sysvar(&clock);
+    }
+
+    /// Moves the bank one slot on; returns it. A new slot has a new blockhash, so a
+    /// transaction sent before may be sent again.
+    async fn advance_slot(&mut self) -> u64 {
+        let slot = self.clock().await.slot + 1;
+        self.context.warp_to_slot(slot).expect("warp forward");
+        self.sent.clear();
+        slot
     }
 
     pub async fn now(&mut self) -> i64 {
@@ -564,10 +575,7 @@ impl Transport for EmbeddedRuntime {
     }
 
     async fn next_slot(&mut self) -> Result<u64, ClientError> {
-        let slot = self.clock().await.slot + 1;
-        self.context.warp_to_slot(slot).expect("warp forward");
-        self.sent.clear();
-        Ok(slot)
+        Ok(self.advance_slot().await)
     }
 
     async fn minimum_balance(&mut self, bytes: usize) -> Result<u64, ClientError> {

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use ale_math::consensus::Tally;
+use ale_math::consensus::{Tally, COST_UNITS_PER_NAT};
 use ale_protocol::instructions::PostBatchParams;
-use ale_protocol::state::{item_states_mut, Batch, Community, ItemStatus, ItemTable};
+use ale_protocol::state::{item_states_mut, Batch, Community, ItemStatus, ItemTable, WeightRule};
 use anchor_lang::prelude::Pubkey;
 use serde::Serialize;
 use solana_sdk::signature::{Keypair, Signer};
@@ -131,7 +131,9 @@ pub async fn cancel<T: Transport>(
 pub struct LabelledItem {
     pub item: String,
     pub label: Option<u8>,
-    /// The winning label's share of the vote weight, in [0, 1].
+    /// How sure the consensus is of the decided label, in [0, 1]: its share of the
+    /// vote weight, or under the confusion rule its posterior probability given the
+    /// votes (the costs are -ln likelihoods). 0 while undecided.
     pub confidence: f64,
     pub votes: u8,
     pub decided: bool,
@@ -145,20 +147,34 @@ pub async fn labels<T: Transport>(
     names: &[String],
 ) -> Result<Vec<LabelledItem>, ClientError> {
     let batch: Batch = t.read(batch_address).await?;
+    let community: Community = t.read(batch.community).await?;
+    let confusion = community.consensus.weight_rule == WeightRule::Confusion;
     let mut table = t.data(batch.item_table).await?;
     let states = item_states_mut(&mut table).map_err(state_error)?;
     let mut out = Vec::with_capacity(states.len());
     for (i, item) in states.iter().enumerate() {
         let mut tally = Tally::default();
         for v in &item.votes[..item.vote_count as usize] {
-            tally.add(v.label, v.weight).map_err(state_error)?;
+            if confusion {
+                // The weight packs the vote's cost for each class.
+                tally.add_costs(v.label, v.weight, community.num_classes)
+            } else {
+                tally.add(v.label, v.weight)
+            }
+            .map_err(state_error)?;
         }
         let decided = item.status() == Some(ItemStatus::Decided);
-        let total = tally.total_weight().map_err(state_error)? as f64;
-        let confidence = if decided && total > 0.0 {
-            tally.weights[item.label as usize] as f64 / total
-        } else {
-            0.0
+        let confidence = match (decided, confusion) {
+            (false, _) => 0.0,
+            (true, true) => posterior(&tally.weights[..community.num_classes as usize], item.label),
+            (true, false) => {
+                let total = tally.total_weight().map_err(state_error)? as f64;
+                if total > 0.0 {
+                    tally.weights[item.label as usize] as f64 / total
+                } else {
+                    0.0
+                }
+            }
         };
         out.push(LabelledItem {
             item: names.get(i).cloned().unwrap_or_else(|| i.to_string()),
@@ -169,6 +185,17 @@ pub async fn labels<T: Transport>(
         });
     }
     Ok(out)
+}
+
+/// P(`label` | votes) from the confusion rule's summed costs (-ln likelihoods, in
+/// `COST_UNITS_PER_NAT`), with a flat prior.
+fn posterior(costs: &[u64], label: u8) -> f64 {
+    let own = costs[label as usize] as f64;
+    let total: f64 = costs
+        .iter()
+        .map(|&c| (-(c as f64 - own) / COST_UNITS_PER_NAT as f64).exp())
+        .sum();
+    1.0 / total
 }
 
 /// Writes labels as `labels.csv` and `labels.jsonl` into `dir`.
@@ -241,6 +268,19 @@ pub async fn progress<T: Transport>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_confusion_rules_confidence_is_the_posterior_of_the_label() {
+        let nat = COST_UNITS_PER_NAT;
+        assert!((posterior(&[5 * nat, 5 * nat], 0) - 0.5).abs() < 1e-12);
+        assert!((posterior(&[nat, nat, nat, nat], 3) - 0.25).abs() < 1e-12);
+        // A lead of ln(19) nats over the only other class: 95 %.
+        let lead = (19f64.ln() * nat as f64).round() as u64;
+        let p = posterior(&[10 * nat, 10 * nat + lead], 0);
+        assert!((p - 0.95).abs() < 1e-4, "{p}");
+        // The costlier label is the less likely one.
+        assert!((posterior(&[10 * nat, 10 * nat + lead], 1) - 0.05).abs() < 1e-4);
+    }
 
     #[test]
     fn items_are_read_by_file_kind_and_a_bad_file_is_named() {

@@ -49,8 +49,12 @@ const SENDS_IN_FLIGHT: usize = 16;
 /// blocks, few enough that resends do not swamp its signature verification (sending
 /// a whole 1,856-write batch and resending it every few seconds did).
 const WINDOW: usize = 64;
-/// A sent transaction not confirmed after this long is sent again, the same bytes.
+/// A sent transaction not confirmed after this long is sent again, the same bytes;
+/// each later resend waits twice as long, up to `MAX_RESEND_AFTER`, so a node that
+/// falls behind is not buried in copies to verify (on a slow node, resends had made
+/// it slower still).
 const RESEND_AFTER: Duration = Duration::from_secs(4);
+const MAX_RESEND_AFTER: Duration = Duration::from_secs(16);
 /// How long a batch signs new transactions with one blockhash before it fetches
 /// another, so none is signed with one about to expire.
 const BLOCKHASH_REUSE: Duration = Duration::from_secs(15);
@@ -73,7 +77,21 @@ struct InFlight {
     tx: Transaction,
     last_valid_height: u64,
     sent: Option<Instant>,
+    /// Sends of these signed bytes so far.
+    sends: u32,
     signings: usize,
+}
+
+impl InFlight {
+    /// Whether it is time to send it (again).
+    fn due(&self) -> bool {
+        self.sent.is_none_or(|at| {
+            let wait = RESEND_AFTER
+                .saturating_mul(1 << self.sends.saturating_sub(1).min(4))
+                .min(MAX_RESEND_AFTER);
+            at.elapsed() >= wait
+        })
+    }
 }
 
 enum Confirmation {
@@ -516,16 +534,13 @@ impl Transport for RpcTransport {
                     tx,
                     last_valid_height,
                     sent: None,
+                    sends: 0,
                     signings: signings + 1,
                 });
             }
 
             let due: Vec<usize> = (0..in_flight.len())
-                .filter(|&k| {
-                    in_flight[k]
-                        .sent
-                        .is_none_or(|t| t.elapsed() >= RESEND_AFTER)
-                })
+                .filter(|&k| in_flight[k].due())
                 .collect();
             let resending = due.iter().any(|&k| in_flight[k].sent.is_some());
             let this = &*self;
@@ -545,6 +560,7 @@ impl Transport for RpcTransport {
             let mut expired = resending;
             for (k, sent) in sends {
                 in_flight[k].sent = Some(Instant::now());
+                in_flight[k].sends += 1;
                 let Err(e) = sent else { continue };
                 match e.get_transaction_error() {
                     Some(TransactionError::AlreadyProcessed) => {}

@@ -21,6 +21,16 @@ async fn the_market_runs_a_dense_crowd_dataset_end_to_end() {
         report.labels.iter().filter(|l| l.decided).count(),
         report.decided
     );
+    // The template's confusion rule decides a label only when it is the likelier one:
+    // its exported confidence (the posterior) is above one half, below or at one.
+    for l in report.labels.iter().filter(|l| l.decided) {
+        assert!(
+            l.confidence > 0.5 && l.confidence <= 1.0,
+            "{}: confidence {}",
+            l.item,
+            l.confidence
+        );
+    }
     // Every decided item cost its price; refunds came back; workers got the pay.
     assert_eq!(report.poster_spent, PRICE_PER_ITEM * report.decided as u64);
     assert!(report.workers_paid > 0 && report.workers_paid < report.poster_spent);

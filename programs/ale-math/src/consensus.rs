@@ -37,6 +37,8 @@ pub enum WeightRule {
 pub const CONFUSION_CLASSES: usize = 4;
 /// Fixed point of the confusion rule's costs: nats x 2^12 in a u16 (up to 16 nats).
 const COST_SHIFT_FROM_Q16: u32 = 4;
+/// Cost units per nat (a client turning costs into probabilities needs it).
+pub const COST_UNITS_PER_NAT: u64 = 1 << (16 - COST_SHIFT_FROM_Q16);
 
 /// What the ledger knows about a member that the weight may use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
