@@ -12,7 +12,7 @@ use ale_lab::sim::{search, Dataset};
 use ale_protocol::state::{Community, ConversionRate, JoinRule, Ticket};
 use ale_sdk::operator::{self, Genesis};
 use ale_sdk::worker::BallotStore;
-use ale_sdk::{deploy, poster, staker, tokens, views, worker, Transport};
+use ale_sdk::{deploy, poster, staker, tokens, views, worker, TestCluster, Transport};
 use anchor_lang::prelude::Pubkey;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -529,12 +529,8 @@ async fn market_on(
     let keeper_wallet = Keypair::new();
     let mut rpc = Cluster::connect(url, &keeper_wallet, patience, 0).await?;
     rpc.check_programs().await?;
-    let Cluster::Rpc(transport) = &mut rpc else {
-        bail!("{url} is not an RPC URL");
-    };
     // The keeper's cranks and relayed reveals are paid by its own wallet.
-    transport
-        .airdrop(&keeper_wallet.pubkey(), 10 * ale_embedded::LAMPORTS_PER_SOL)
+    rpc.airdrop(&keeper_wallet.pubkey(), 10 * ale_embedded::LAMPORTS_PER_SOL)
         .await?;
     run_market(rpc, url, &ds, &MarketPlan::real_time(), show_progress).await
 }
@@ -920,18 +916,7 @@ async fn wallet_command(
             let lamports = sol
                 .checked_mul(ale_embedded::LAMPORTS_PER_SOL)
                 .context("--sol too large")?;
-            match cluster {
-                Cluster::Rpc(rpc) => rpc.airdrop(&me, lamports).await?,
-                Cluster::Embedded { runtime, .. } => {
-                    let payer = runtime.payer().pubkey();
-                    let transfer =
-                        solana_system_interface::instruction::transfer(&payer, &me, lamports);
-                    runtime
-                        .send(&[transfer], &[])
-                        .await
-                        .map_err(|e| anyhow!("airdrop: {e}"))?;
-                }
-            }
+            TestCluster::airdrop(cluster, &me, lamports).await?;
             output(json, &sol, format!("{sol} SOL to {me}"))?;
         }
         WalletCommand::CreateMint { decimals } => {

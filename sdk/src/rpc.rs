@@ -557,14 +557,15 @@ impl Transport for RpcTransport {
                 .buffer_unordered(SENDS_IN_FLIGHT)
                 .collect()
                 .await;
-            let mut expired = resending;
+            // Worth asking the block height: something was resent, or refused as too old.
+            let mut check_expiry = resending;
             for (k, sent) in sends {
                 in_flight[k].sent = Some(Instant::now());
                 in_flight[k].sends += 1;
                 let Err(e) = sent else { continue };
                 match e.get_transaction_error() {
                     Some(TransactionError::AlreadyProcessed) => {}
-                    Some(TransactionError::BlockhashNotFound) => expired = true,
+                    Some(TransactionError::BlockhashNotFound) => check_expiry = true,
                     Some(err) => {
                         return Err(refusal(err, &budgeted[in_flight[k].index], &payer.pubkey()))
                     }
@@ -574,7 +575,7 @@ impl Transport for RpcTransport {
 
             tokio::time::sleep(POLL_INTERVAL).await;
             self.drop_confirmed(&mut in_flight, &budgeted).await?;
-            if expired && !in_flight.is_empty() {
+            if check_expiry && !in_flight.is_empty() {
                 // Those whose blockhash has expired can no longer land: sign them again.
                 let height = self.block_height().await?;
                 if in_flight.iter().any(|f| f.last_valid_height < height) {

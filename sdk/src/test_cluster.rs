@@ -26,9 +26,7 @@ pub async fn funded_wallets<T: TestCluster>(
     count: usize,
     sol: u64,
 ) -> Result<Vec<Keypair>, ClientError> {
-    let each = sol
-        .checked_mul(LAMPORTS_PER_SOL)
-        .ok_or_else(|| ClientError::State("SOL per wallet overflows".into()))?;
+    let each = lamports_of(sol)?;
     let wallets: Vec<Keypair> = (0..count).map(|_| Keypair::new()).collect();
     let funder = Keypair::new();
     // The funder pays each packed transaction's fee too: one SOL covers thousands.
@@ -53,9 +51,11 @@ pub async fn funded_wallets<T: TestCluster>(
 /// One new wallet holding `sol` SOL.
 pub async fn funded_wallet<T: TestCluster>(t: &mut T, sol: u64) -> Result<Keypair, ClientError> {
     let wallet = Keypair::new();
-    let lamports = sol
-        .checked_mul(LAMPORTS_PER_SOL)
-        .ok_or_else(|| ClientError::State("SOL per wallet overflows".into()))?;
-    t.airdrop(&wallet.pubkey(), lamports).await?;
+    t.airdrop(&wallet.pubkey(), lamports_of(sol)?).await?;
     Ok(wallet)
+}
+
+fn lamports_of(sol: u64) -> Result<u64, ClientError> {
+    sol.checked_mul(LAMPORTS_PER_SOL)
+        .ok_or_else(|| ClientError::State("SOL per wallet overflows".into()))
 }
