@@ -268,12 +268,14 @@ impl Keeper {
             }
         }
 
-        // Tickets committed but never revealed hold rent until someone closes them.
+        // Tickets committed but never revealed hold rent until someone closes them; the
+        // keeper that does gets the rent (the no-show's cost).
         let mut open_tickets = 0;
         for (ticket_address, ticket) in tickets {
             open_tickets += 1;
             if now >= batch.reveal_end(ticket.round).map_err(anchor_err)? {
-                let close = ix::close_expired_ticket(address, *ticket_address, ticket.member);
+                let close =
+                    ix::close_expired_ticket(t.fee_payer(), address, &batch, *ticket_address);
                 if let Sent::Done = self.send(t, "close ticket", &[close], report).await? {
                     report.tickets_closed += 1;
                     open_tickets -= 1;

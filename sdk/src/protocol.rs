@@ -246,6 +246,13 @@ pub fn post_batch(a: PostBatchAccounts, params: PostBatchParams) -> Instruction 
     )
 }
 
+/// Refunds go to the token account the poster named at posting.
+fn refund_to(batch: &Batch) -> accounts::RefundTo {
+    accounts::RefundTo {
+        refund_account: batch.refund_account,
+    }
+}
+
 /// The escrow accounts of a batch, as every payout instruction names them.
 fn batch_escrow(batch_address: Pubkey, batch: &Batch) -> accounts::BatchEscrow {
     accounts::BatchEscrow {
@@ -253,7 +260,6 @@ fn batch_escrow(batch_address: Pubkey, batch: &Batch) -> accounts::BatchEscrow {
         item_table: batch.item_table,
         vault: batch.vault,
         mint: batch.mint,
-        refund_account: batch.refund_account,
         requester: pda::requester(&batch.poster),
         token_program: batch.token_program,
     }
@@ -264,6 +270,7 @@ pub fn cancel_items(batch_address: Pubkey, batch: &Batch, first: u32, count: u32
         accounts::CancelItems {
             poster: batch.poster,
             escrow: batch_escrow(batch_address, batch),
+            refund_to: refund_to(batch),
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },
@@ -275,6 +282,7 @@ pub fn refund_expired(batch_address: Pubkey, batch: &Batch, max_items: u32) -> I
     build(
         accounts::RefundExpired {
             escrow: batch_escrow(batch_address, batch),
+            refund_to: refund_to(batch),
             community: batch.community,
             ledger: pda::ledger(&batch.community),
             event_authority: event_authority(),
@@ -289,6 +297,7 @@ pub fn close_batch(batch_address: Pubkey, batch: &Batch) -> Instruction {
         accounts::CloseBatch {
             poster: batch.poster,
             escrow: batch_escrow(batch_address, batch),
+            refund_to: refund_to(batch),
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },
@@ -473,12 +482,15 @@ pub fn claim_pay(
     )
 }
 
-pub fn close_expired_ticket(batch: Pubkey, ticket: Pubkey, member: Pubkey) -> Instruction {
+/// Closes an unrevealed ticket after its reveal window; `closer` signs and gets the rent.
+pub fn close_expired_ticket(closer: Pubkey, batch_address: Pubkey, batch: &Batch, ticket: Pubkey) -> Instruction {
     build(
         accounts::CloseExpiredTicket {
-            batch,
+            closer,
+            batch: batch_address,
+            community: batch.community,
+            ledger: pda::ledger(&batch.community),
             ticket,
-            member,
             event_authority: event_authority(),
             program: ale_protocol::ID,
         },

@@ -14,7 +14,7 @@ use ale_protocol::events::TicketTaken;
 use ale_protocol::instructions::JoinProof;
 use ale_protocol::instructions::SealedBallot;
 use ale_protocol::state::{
-    assigned_items, item_states_mut, probe_start, Batch, Community, Membership, SKIP_LABEL,
+    assigned_items, item_states_mut, probe, Batch, Community, Membership, SKIP_LABEL,
 };
 use anchor_lang::prelude::Pubkey;
 use serde::{Deserialize, Serialize};
@@ -241,7 +241,7 @@ pub async fn assignment<T: Transport>(
     }
     let mut table = t.data(batch.item_table).await?;
     let states = item_states_mut(&mut table).map_err(state_error)?;
-    let start = probe_start(
+    let walk = probe(
         &seed,
         &batch_address,
         membership.index,
@@ -249,7 +249,7 @@ pub async fn assignment<T: Transport>(
         batch.item_count,
     );
     let target = community.consensus.target_votes(round);
-    let (assigned, n) = assigned_items(states, start, target, membership.index, allowance);
+    let (assigned, n) = assigned_items(states, walk, target, membership.index, allowance);
     Ok(Some(Assignment {
         batch,
         round,

@@ -43,7 +43,7 @@ async fn the_market_runs_a_dense_crowd_dataset_end_to_end() {
             cost.largest_bytes
         );
     }
-    assert_eq!(report.settle_accounts, 22);
+    assert_eq!(report.settle_accounts, 21);
     assert!(report.most_votes_per_settle <= 256);
     // The export round-trips.
     let out = std::env::temp_dir().join(format!("ale-market-{}", std::process::id()));

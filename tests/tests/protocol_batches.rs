@@ -443,7 +443,7 @@ async fn cancels_refunds_and_closes_refuse_foreign_accounts_and_early_calls() {
     let swaps: Vec<(usize, Pubkey, ProtocolError)> = vec![
         (2, o.item_table, ProtocolError::WrongItemTable),
         (3, o.vault, ProtocolError::WrongVault),
-        (5, stranger.token, ProtocolError::WrongRefundAccount),
+        (7, stranger.token, ProtocolError::WrongRefundAccount),
     ];
     for (index, account, code) in swaps {
         let mut cancel = ix::cancel_items(address, &b, 0, 1);
@@ -489,45 +489,41 @@ async fn cancels_refunds_and_closes_refuse_foreign_accounts_and_early_calls() {
     refused(&mut env, &[close], &[], &watched, ProtocolError::NotPoster).await;
 }
 
-/// A Token-2022 mint that takes a transfer fee would leave the escrow short of what it
-/// owes workers and the poster: posting in it is refused.
-#[tokio::test]
-async fn fee_charging_mints_are_refused() {
-    use solana_sdk::program_pack::Pack;
-    use spl_token_2022_interface::extension::transfer_fee::instruction::initialize_transfer_fee_config;
+/// A Token-2022 mint with `extensions` (set up by `init`), its freeze authority if any,
+/// and an empty token account of it owned by a new funded poster.
+async fn token_2022_poster(
+    env: &mut ProtocolEnv,
+    extensions: &[spl_token_2022_interface::extension::ExtensionType],
+    init: &dyn Fn(&Pubkey) -> Vec<Instruction>,
+    freeze_authority: Option<&Pubkey>,
+) -> Poster {
     use spl_token_2022_interface::extension::ExtensionType;
     use spl_token_2022_interface::instruction as token_ix;
     use spl_token_2022_interface::state::{Account, Mint};
     use spl_token_2022_interface::ID as TOKEN_2022;
 
-    let (mut env, community) = env_with_community().await;
     let payer = env.rt.payer().pubkey();
-    let authority = Keypair::new();
     let mint = Keypair::new();
-    let mint_len =
-        ExtensionType::try_calculate_account_len::<Mint>(&[ExtensionType::TransferFeeConfig])
-            .unwrap();
-    let ixs = [
-        solana_system_interface::instruction::create_account(
-            &payer,
-            &mint.pubkey(),
-            env.rt.rent_for(mint_len).await,
-            mint_len as u64,
-            &TOKEN_2022,
-        ),
-        initialize_transfer_fee_config(&TOKEN_2022, &mint.pubkey(), None, None, 100, u64::MAX)
+    let mint_len = ExtensionType::try_calculate_account_len::<Mint>(extensions).unwrap();
+    let mut ixs = vec![solana_system_interface::instruction::create_account(
+        &payer,
+        &mint.pubkey(),
+        env.rt.rent_for(mint_len).await,
+        mint_len as u64,
+        &TOKEN_2022,
+    )];
+    ixs.extend(init(&mint.pubkey()));
+    ixs.push(
+        token_ix::initialize_mint2(&TOKEN_2022, &mint.pubkey(), &payer, freeze_authority, 6)
             .unwrap(),
-        token_ix::initialize_mint2(&TOKEN_2022, &mint.pubkey(), &authority.pubkey(), None, 6)
-            .unwrap(),
-    ];
+    );
     env.rt.send(&ixs, &[&mint]).await.unwrap();
 
     let wallet = env.rt.funded_wallet(5).await;
     let token = Keypair::new();
+    let account_extensions = ExtensionType::get_required_init_account_extensions(extensions);
     let account_len =
-        ExtensionType::try_calculate_account_len::<Account>(&[ExtensionType::TransferFeeAmount])
-            .unwrap();
-    assert!(account_len > Account::LEN);
+        ExtensionType::try_calculate_account_len::<Account>(&account_extensions).unwrap();
     let ixs = [
         solana_system_interface::instruction::create_account(
             &payer,
@@ -543,22 +539,160 @@ async fn fee_charging_mints_are_refused() {
             &wallet.pubkey(),
         )
         .unwrap(),
-        token_ix::mint_to(
-            &TOKEN_2022,
-            &mint.pubkey(),
-            &token.pubkey(),
-            &authority.pubkey(),
-            &[],
-            1_000_000,
-        )
-        .unwrap(),
     ];
-    env.rt.send(&ixs, &[&token, &authority]).await.unwrap();
-
-    let poster = Poster {
+    env.rt.send(&ixs, &[&token]).await.unwrap();
+    Poster {
         wallet,
         token: token.pubkey(),
         mint: mint.pubkey(),
+    }
+}
+
+/// A mint's authorities keep powers over every account of the mint, the protocol's
+/// vaults included: a permanent delegate could drain credited pay, a transfer fee (even
+/// 0 bps now, raised later) or hook could tax or block the vault, a close authority or
+/// default-frozen accounts could strand it. Posting refuses each, changing nothing;
+/// a metadata pointer (display only) is accepted as far as the balance check.
+#[tokio::test]
+async fn mints_whose_authorities_keep_power_over_the_vaults_are_refused() {
+    use spl_token_2022_interface::extension::transfer_fee::instruction::initialize_transfer_fee_config;
+    use spl_token_2022_interface::extension::{
+        default_account_state, metadata_pointer, transfer_hook, ExtensionType,
+    };
+    use spl_token_2022_interface::instruction as token_ix;
+    use spl_token_2022_interface::state::AccountState;
+    use spl_token_2022_interface::ID as TOKEN_2022;
+
+    type Init = Box<dyn Fn(&Pubkey) -> Vec<Instruction>>;
+    let authority = Pubkey::new_unique();
+    let cases: Vec<(&str, ExtensionType, Init, u32)> = vec![
+        (
+            "transfer fee at 0 bps",
+            ExtensionType::TransferFeeConfig,
+            Box::new(move |m| {
+                vec![initialize_transfer_fee_config(
+                    &TOKEN_2022,
+                    m,
+                    Some(&authority),
+                    None,
+                    0,
+                    0,
+                )
+                .unwrap()]
+            }),
+            ProtocolError::MintExtensionRefused.into(),
+        ),
+        (
+            "permanent delegate",
+            ExtensionType::PermanentDelegate,
+            Box::new(move |m| {
+                vec![token_ix::initialize_permanent_delegate(&TOKEN_2022, m, &authority).unwrap()]
+            }),
+            ProtocolError::MintExtensionRefused.into(),
+        ),
+        (
+            "transfer hook",
+            ExtensionType::TransferHook,
+            Box::new(move |m| {
+                vec![
+                    transfer_hook::instruction::initialize(&TOKEN_2022, m, Some(authority), None)
+                        .unwrap(),
+                ]
+            }),
+            ProtocolError::MintExtensionRefused.into(),
+        ),
+        (
+            "close authority",
+            ExtensionType::MintCloseAuthority,
+            Box::new(move |m| {
+                vec![
+                    token_ix::initialize_mint_close_authority(&TOKEN_2022, m, Some(&authority))
+                        .unwrap(),
+                ]
+            }),
+            ProtocolError::MintExtensionRefused.into(),
+        ),
+        (
+            "default account state",
+            ExtensionType::DefaultAccountState,
+            Box::new(|m| {
+                vec![default_account_state::instruction::initialize_default_account_state(
+                    &TOKEN_2022,
+                    m,
+                    &AccountState::Initialized,
+                )
+                .unwrap()]
+            }),
+            ProtocolError::MintExtensionRefused.into(),
+        ),
+        (
+            "non-transferable",
+            ExtensionType::NonTransferable,
+            Box::new(|m| vec![token_ix::initialize_non_transferable_mint(&TOKEN_2022, m).unwrap()]),
+            ProtocolError::MintExtensionRefused.into(),
+        ),
+        (
+            "metadata pointer (harmless: fails only for the empty account)",
+            ExtensionType::MetadataPointer,
+            Box::new(move |m| {
+                vec![metadata_pointer::instruction::initialize(
+                    &TOKEN_2022,
+                    m,
+                    Some(authority),
+                    Some(*m),
+                )
+                .unwrap()]
+            }),
+            ProtocolError::InsufficientFunds.into(),
+        ),
+    ];
+    let (mut env, community) = env_with_community().await;
+    for (name, extension, init, code) in cases {
+        let poster = token_2022_poster(&mut env, &[extension], &*init, None).await;
+        let id = env.community(community).await.batch_count;
+        let deadline = env.rt.now().await + DAY;
+        let params = env.batch_params(id, 10, 1_000, deadline);
+        let watched = [community, poster.token, pda::batch(&community, id)];
+        let before = snapshot(&mut env.rt, &watched).await;
+        let result = env.post(&poster, community, params, 10).await;
+        println!("{name}: {result:?}");
+        assert_error(result, code);
+        assert_eq!(snapshot(&mut env.rt, &watched).await, before, "{name}");
+    }
+}
+
+/// A freeze authority could freeze the batch's vault between the work and its
+/// settlement and thaw it after the deadline for a full refund, or freeze the pay
+/// credited to workers: a mint with one is accepted only once the operator vetted it
+/// (gave it a conversion rate), as it would a regulated stablecoin.
+#[tokio::test]
+async fn a_freeze_authority_needs_the_operators_vetting() {
+    use solana_sdk::program_pack::Pack;
+    let (mut env, community) = env_with_community().await;
+    let freezer = Keypair::new();
+    let poster = {
+        let authority = env.rt.funded_wallet(1).await;
+        let mint = Keypair::new();
+        let rent = env.rt.rent_for(spl_token_interface::state::Mint::LEN).await;
+        let ixs = [
+            solana_system_interface::instruction::create_account(
+                &env.rt.payer().pubkey(),
+                &mint.pubkey(),
+                rent,
+                spl_token_interface::state::Mint::LEN as u64,
+                &spl_token_interface::ID,
+            ),
+            spl_token_interface::instruction::initialize_mint2(
+                &spl_token_interface::ID,
+                &mint.pubkey(),
+                &authority.pubkey(),
+                Some(&freezer.pubkey()),
+                6,
+            )
+            .unwrap(),
+        ];
+        env.rt.send(&ixs, &[&mint]).await.unwrap();
+        env.poster_of(mint.pubkey(), &authority, 1_000_000).await
     };
     let id = env.community(community).await.batch_count;
     let deadline = env.rt.now().await + DAY;
@@ -566,8 +700,20 @@ async fn fee_charging_mints_are_refused() {
     let watched = [community, poster.token, pda::batch(&community, id)];
     let before = snapshot(&mut env.rt, &watched).await;
     assert_error(
-        env.post(&poster, community, params, 10).await,
-        ProtocolError::UnsupportedMint,
+        env.post(&poster, community, params.clone(), 10).await,
+        ProtocolError::MintFreezeAuthority,
     );
     assert_eq!(snapshot(&mut env.rt, &watched).await, before);
+
+    let operator = env.operator.insecure_clone();
+    let rate = ale_protocol::state::ConversionRate {
+        mint: poster.mint,
+        ale_numerator: 1,
+        denominator: 1,
+    };
+    env.rt
+        .send(&[ix::set_conversion_rate(operator.pubkey(), rate)], &[&operator])
+        .await
+        .unwrap();
+    env.post(&poster, community, params, 10).await.unwrap();
 }

@@ -8,7 +8,7 @@ use ale_protocol::constants::{MAX_ITEMS_PER_SETTLE, MAX_TICKET_ITEMS, MAX_VOTES_
 use ale_protocol::error::ProtocolError;
 use ale_protocol::instructions::SealedBallot;
 use ale_protocol::state::{
-    assigned_items, item_states_mut, probe_start, Batch, Ticket, WeightRule,
+    assigned_items, item_states_mut, probe, Batch, Ticket, WeightRule,
 };
 use ale_sdk::pda;
 use ale_sdk::protocol as ix;
@@ -257,10 +257,10 @@ async fn one_settle_transaction_credits_256_votes_and_stops_at_the_vote_cap() {
         0,
         MAX_ITEMS_PER_SETTLE,
     );
-    // The account list is fixed (22 accounts, the paid-work report to ale-staking
+    // The account list is fixed (21 accounts, the paid-work report to ale-staking
     // included): it does not grow with the 256 voters, and the transaction, with a
     // compute-budget instruction, fits the 1,232-byte limit.
-    assert_eq!(settle.accounts.len(), 22);
+    assert_eq!(settle.accounts.len(), 21);
     let budget = solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(
         1_400_000,
     );
@@ -380,8 +380,8 @@ async fn a_sealed_take_commits_in_the_same_transaction() {
         .expect("round 0's seed drawn by the first take");
     let mut table = pool.env.rt.account(b.item_table).await.unwrap().data;
     let states = item_states_mut(&mut table).unwrap();
-    let start = probe_start(&seed, &batch, 0, 0, b.item_count);
-    let (assigned, n) = assigned_items(states, start, 2, 0, MAX_TICKET_ITEMS as u32);
+    let walk = probe(&seed, &batch, 0, 0, b.item_count);
+    let (assigned, n) = assigned_items(states, walk, 2, 0, MAX_TICKET_ITEMS as u32);
     let items = assigned[..n].to_vec();
     assert_eq!(items.len(), 4);
 
@@ -747,12 +747,13 @@ async fn a_full_round_leaves_no_items_for_latecomers() {
     assert_eq!(snapshot(&mut pool.env.rt, &w).await, before);
 
     // Unrevealed tickets are no vote; once their reveal window closes anyone can close
-    // them and the rent goes back to the worker.
+    // them. The no-show held a seat from other workers all round: the closer takes the
+    // rent and the member loses one reward per win of reputation per item it held.
     let ticket = pool.ticket(0, batch, 0);
-    let worker = pool.members[0].pubkey();
-    let close = ix::close_expired_ticket(batch, ticket, worker);
+    let keeper = pool.env.rt.funded_wallet(1).await;
+    let close = ix::close_expired_ticket(keeper.pubkey(), batch, &b, ticket);
     assert_error(
-        pool.env.rt.send(std::slice::from_ref(&close), &[]).await,
+        pool.env.rt.send(std::slice::from_ref(&close), &[&keeper]).await,
         ProtocolError::TicketStillOpen,
     );
     pool.env
@@ -760,10 +761,18 @@ async fn a_full_round_leaves_no_items_for_latecomers() {
         .warp_to_timestamp(b.reveal_end(0).unwrap())
         .await;
     let rent = pool.env.rt.lamports(ticket).await;
-    let before = pool.env.rt.lamports(worker).await;
-    pool.env.rt.send(&[close], &[]).await.unwrap();
+    let before = pool.env.rt.lamports(keeper.pubkey()).await;
+    let reputation = pool.entries().await[0].reputation;
+    let community = pool.env.community(pool.community).await;
+    pool.env.rt.send(&[close], &[&keeper]).await.unwrap();
     assert!(pool.env.rt.account(ticket).await.is_none());
-    assert_eq!(pool.env.rt.lamports(worker).await, before + rent);
+    assert_eq!(pool.env.rt.lamports(keeper.pubkey()).await, before + rent);
+    let lost = community.consensus.reward_per_win; // a one-item ticket
+    assert_eq!(pool.entries().await[0].reputation, reputation - lost);
+    assert_eq!(
+        pool.env.community(pool.community).await.total_reputation,
+        community.total_reputation - lost
+    );
 }
 
 /// Gold items: committed by a Merkle root at posting, revealed by the poster once the

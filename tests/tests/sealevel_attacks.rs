@@ -219,7 +219,7 @@ async fn pda_sharing_is_refused() {
         .await;
     let mut refund = ix::refund_expired(a, &batch_a, 4);
     refund.accounts[2].pubkey = batch_b.vault;
-    refund.accounts[4].pubkey = batch_b.refund_account;
+    refund.accounts[6].pubkey = batch_b.refund_account;
     let mut w = watched(a, &batch_a);
     w.extend(watched(b, &batch_b));
     let before = snapshot(&mut pool.env.rt, &w).await;

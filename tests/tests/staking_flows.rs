@@ -267,14 +267,15 @@ async fn bucket_b_pays_communities_pro_rata_to_paid_work_and_withholds_the_rest(
         ));
         env.rt.send(&[ix], &[&payer]).await.unwrap();
     }
-    // Epoch 0: paid work 3 : 1.
-    for (community, amount) in [(busy, 300 * ONE_ALE), (quiet, 100 * ONE_ALE)] {
+    // Epoch 0: paid work 3 : 1, both above their pro-rata shares of the day's bucket B
+    // (~548,000 ALE), so the cap at paid work does not bind.
+    for (community, amount) in [(busy, 3_000_000 * ONE_ALE), (quiet, 1_000_000 * ONE_ALE)] {
         let ix = forward(staking::report_paid_work(reporter(), community, amount));
         env.rt.send(&[ix], &[]).await.unwrap();
     }
     assert_eq!(
         env.community_work(&busy).await.epochs[0].paid_work,
-        300 * ONE_ALE
+        3_000_000 * ONE_ALE
     );
 
     // Two days later epochs 0 and 1 are closed; epoch 1 had no paid work.
@@ -283,7 +284,7 @@ async fn bucket_b_pays_communities_pro_rata_to_paid_work_and_withholds_the_rest(
     let outcome = env.crank().await.unwrap();
     let closed = outcome.events::<EpochClosed>();
     assert_eq!(closed.len(), 2);
-    assert!(!closed[0].undistributable && closed[0].paid_work == 400 * ONE_ALE);
+    assert!(!closed[0].undistributable && closed[0].paid_work == 4_000_000 * ONE_ALE);
     assert!(closed[1].undistributable);
     let cranked = &outcome.events::<InflationCranked>()[0];
     assert_eq!(

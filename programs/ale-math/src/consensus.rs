@@ -388,6 +388,32 @@ pub fn decide(tally: &Tally, rule: &DecisionRule) -> MathResult<Decision> {
     })
 }
 
+/// Wins a member needs before its vote can decide an item without an established
+/// co-winner: fresh identities are cheap, so alone they only ever wait for one.
+pub const PROBATION_WINS: u32 = 3;
+
+/// Sybil guard: once a community has established members (`bootstrapped`), a decision
+/// none of whose winners is established (`established_winner`) is held: more votes
+/// are asked for, and at the vote cap (`at_cap`) the item is unresolved and refunded.
+/// Before that, while a community is new, fresh votes decide as they always did.
+pub fn hold_for_established(
+    decision: Decision,
+    established_winner: bool,
+    bootstrapped: bool,
+    at_cap: bool,
+) -> Decision {
+    match decision {
+        Decision::Decided { .. } if bootstrapped && !established_winner => {
+            if at_cap {
+                Decision::Unresolved
+            } else {
+                Decision::Pending
+            }
+        }
+        other => other,
+    }
+}
+
 /// The white paper's outcome: winners gain `reward_per_win`, losers keep theirs.
 pub fn reputation_after(reputation: u64, won: bool, reward_per_win: u64) -> MathResult<u64> {
     if won {
@@ -409,6 +435,30 @@ mod tests {
         threshold_bps: 6_000,
         early_stop_margin_bps: 5_000,
     };
+
+    #[test]
+    fn fresh_winners_alone_wait_for_an_established_one_once_a_community_has_them() {
+        let decided = Decision::Decided {
+            label: 1,
+            share_bps: 10_000,
+        };
+        // A new community: fresh votes decide.
+        assert_eq!(hold_for_established(decided, false, false, false), decided);
+        // Established members exist: held, then unresolved at the cap.
+        assert_eq!(
+            hold_for_established(decided, false, true, false),
+            Decision::Pending
+        );
+        assert_eq!(
+            hold_for_established(decided, false, true, true),
+            Decision::Unresolved
+        );
+        // One established winner is enough; other outcomes pass through.
+        assert_eq!(hold_for_established(decided, true, true, false), decided);
+        for other in [Decision::Pending, Decision::Unresolved] {
+            assert_eq!(hold_for_established(other, false, true, true), other);
+        }
+    }
 
     fn tally(votes: &[(u8, u64)]) -> Tally {
         let mut t = Tally::default();

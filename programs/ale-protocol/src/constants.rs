@@ -93,3 +93,11 @@ pub const SKILL_TAG_LEN: usize = 16;
 /// (32 bytes, one of the 64 accounts) and one token transfer (~4,700 CU). 16 members
 /// make a 21-account, ~900-byte transaction of ~100,000 CU.
 pub const MAX_PUSHES_PER_CALL: usize = 16;
+
+/// Largest initial reputation and reward per win a creator may set. Reputation sums
+/// over a whole ledger in u64: at this step a community overflows only after ~1.8e13
+/// wins, so settlement never fails on it (THREATS.md, C-13).
+pub const MAX_REPUTATION_STEP: u64 = 1_000_000;
+
+/// Largest vote deposit a creator may ask: 1,000,000 ALE (9 decimals).
+pub const MAX_VOTE_DEPOSIT: u64 = 1_000_000_000_000_000;

@@ -153,6 +153,14 @@ pub enum ProtocolError {
     RoundSeedNotDrawn,
     #[msg("the items sent are not the ones the sortition assigns now: compute them again")]
     AssignmentChanged,
+    #[msg("the mint has a Token-2022 extension that lets its authority take, freeze, tax or block escrowed pay (permanent delegate, transfer fee or hook, pausable, default-frozen accounts, close authority, confidential or non-transferable): pay in another mint")]
+    MintExtensionRefused,
+    #[msg("the mint has a freeze authority and the operator has not vetted it (no conversion rate): pay in a vetted mint or one without a freeze authority")]
+    MintFreezeAuthority,
+    #[msg("votes committed in the batch's open round are not settled yet: settle the round after its reveal window (refunds open one round later regardless)")]
+    RefundWaitsForSettlement,
+    #[msg("vote deposit is above the protocol's limit (MAX_VOTE_DEPOSIT)")]
+    VoteDepositTooHigh,
 }
 
 /// Maps an ale-math failure to a program error, logging where it happened.

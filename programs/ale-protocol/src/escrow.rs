@@ -1,5 +1,7 @@
 //! A batch together with the accounts that move its escrow, each checked against the
-//! batch; shared by every instruction that pays out of a batch's vault.
+//! batch; shared by every instruction that pays out of a batch's vault. None of them is
+//! an account the poster can close or freeze (THREATS.md, poster-1): refunds name their
+//! destination separately (`RefundTo`), so settlement never loads the poster's account.
 
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
@@ -17,8 +19,7 @@ pub struct BatchEscrow<'info> {
         mut,
         has_one = item_table @ ProtocolError::WrongItemTable,
         has_one = vault @ ProtocolError::WrongVault,
-        has_one = mint @ ProtocolError::WrongMint,
-        has_one = refund_account @ ProtocolError::WrongRefundAccount
+        has_one = mint @ ProtocolError::WrongMint
     )]
     pub batch: Box<Account<'info, Batch>>,
     #[account(mut)]
@@ -26,9 +27,6 @@ pub struct BatchEscrow<'info> {
     #[account(mut)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// The poster's token account recorded at posting: refunds go nowhere else.
-    #[account(mut)]
-    pub refund_account: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(mut, seeds = [seeds::REQUESTER, batch.poster.as_ref()], bump = requester.bump)]
     pub requester: Box<Account<'info, RequesterRecord>>,
     #[account(address = batch.token_program)]
@@ -43,22 +41,17 @@ impl<'info> BatchEscrow<'info> {
         f(&[seeds])
     }
 
-    /// Returns the full price of `items` items to the poster and records it as refunded
-    /// escrow; the amount paid back.
-    pub fn return_items(&mut self, items: u32) -> Result<u64> {
+    /// Returns the full price of `items` items to the poster's account `to` and records
+    /// it as refunded escrow; the amount paid back.
+    pub fn return_items(&mut self, to: &RefundTo<'info>, items: u32) -> Result<u64> {
         let amount = self
             .batch
             .price_per_item
             .safe_mul(items as u64)
             .or_overflow()?;
-        self.refund(amount)?;
+        self.pay(&to.refund_account.to_account_info(), amount)?;
         self.batch.refunded = self.batch.refunded.safe_add(amount).or_overflow()?;
         Ok(amount)
-    }
-
-    /// Pays `amount` from the vault to the poster's refund account.
-    pub fn refund(&self, amount: u64) -> Result<()> {
-        self.pay(&self.refund_account.to_account_info(), amount)
     }
 
     /// Pays `amount` from the vault to `to` (a token account of the batch's mint).
@@ -103,5 +96,24 @@ impl<'info> BatchEscrow<'info> {
     pub fn invariant(&mut self) -> Result<()> {
         self.vault.reload()?;
         self.batch.invariant(self.vault.amount)
+    }
+}
+
+/// Where a refund goes: any token account of the batch's mint owned by the poster. Not
+/// only the one named at posting, so a poster that closed it can name another, and no
+/// refund waits on an account that no longer exists.
+#[derive(Accounts)]
+pub struct RefundTo<'info> {
+    #[account(mut)]
+    pub refund_account: Box<InterfaceAccount<'info, TokenAccount>>,
+}
+
+impl RefundTo<'_> {
+    pub fn validate(&self, batch: &Batch) -> Result<()> {
+        require!(
+            self.refund_account.owner == batch.poster && self.refund_account.mint == batch.mint,
+            ProtocolError::WrongRefundAccount
+        );
+        Ok(())
     }
 }

@@ -139,6 +139,8 @@ pub struct TicketExpired {
     pub ticket: Pubkey,
     pub member: Pubkey,
     pub round: u32,
+    /// Reputation the no-show cost the member.
+    pub reputation_lost: u64,
 }
 
 #[event]

@@ -9,6 +9,7 @@ pub mod error;
 pub mod escrow;
 pub mod events;
 pub mod instructions;
+pub mod mint_policy;
 pub mod rewards_claim;
 pub mod seat;
 pub mod seeds;

@@ -118,7 +118,10 @@ pub struct Community {
     pub rewards_drawn: u64,
     pub rewards_claimed: u64,
     pub rewards_forfeited: u64,
-    pub reserved: [u8; 64],
+    /// Members with at least PROBATION_WINS wins: once there are `min_votes` of them,
+    /// fresh identities cannot decide an item alone (ale-math hold_for_established).
+    pub established_members: u32,
+    pub reserved: [u8; 60],
 }
 
 impl Community {
@@ -169,6 +172,7 @@ impl Community {
     pub fn invariant(&self) -> Result<()> {
         require!(
             self.member_count <= self.max_members
+                && self.established_members <= self.member_count
                 && (2..=16).contains(&self.num_classes)
                 && self.consensus.min_votes <= self.consensus.max_votes,
             ProtocolError::InvariantViolated

@@ -32,6 +32,16 @@ pub struct ProtocolConfig {
 }
 
 impl ProtocolConfig {
+    /// ALE, or a mint the operator gave a conversion rate: the mints whose freeze
+    /// authority the protocol accepts (mint_policy).
+    pub fn is_vetted(&self, mint: &Pubkey) -> bool {
+        *mint == self.ale_mint
+            || self
+                .conversion_rates
+                .iter()
+                .any(|r| r.mint == *mint && r.denominator > 0)
+    }
+
     /// Paid work, in ALE base units, of `amount` of `mint` (0 when the mint has no rate).
     pub fn paid_work_in_ale(&self, mint: &Pubkey, amount: u64) -> Result<u64> {
         if *mint == self.ale_mint {

@@ -29,31 +29,59 @@ pub fn round_seed(recent_slot_hash: &[u8; 32], batch: &Pubkey, round: u32) -> [u
     hashv(&[recent_slot_hash, batch.as_ref(), &round.to_le_bytes()]).to_bytes()
 }
 
-/// Where the member's probe starts in the item table.
-pub fn probe_start(
+/// A member's walk over the item table in a round: it starts at `start` and steps by
+/// `stride` (coprime with the item count, so it visits every item once). Both come
+/// from the round's seed and the member, so each taker walks its own order: a few
+/// tickets do not take a batch's items in one contiguous run (THREATS.md, S-3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Probe {
+    pub start: u64,
+    pub stride: u64,
+}
+
+/// The member's probe of the item table this round.
+pub fn probe(
     round_seed: &[u8; 32],
     batch: &Pubkey,
     member_index: u32,
     round: u32,
     item_count: u32,
-) -> u64 {
+) -> Probe {
     let seed = hashv(&[
         round_seed,
         batch.as_ref(),
         &member_index.to_le_bytes(),
         &round.to_le_bytes(),
-    ]);
-    let mut start = [0u8; 8];
-    start.copy_from_slice(&seed.to_bytes()[..8]);
-    u64::from_le_bytes(start) % item_count.max(1) as u64
+    ])
+    .to_bytes();
+    let word = |at: usize| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&seed[at..at + 8]);
+        u64::from_le_bytes(bytes)
+    };
+    let count = item_count.max(1) as u64;
+    let start = word(0) % count;
+    // Nearest coprime at or above a random step in 1..count; 1 always is one.
+    let mut stride = if count > 2 { 1 + word(8) % (count - 1) } else { 1 };
+    while gcd(stride, count) != 1 {
+        stride = if stride + 1 >= count { 1 } else { stride + 1 };
+    }
+    Probe { start, stride }
 }
 
-/// Up to `limit` (at most MAX_TICKET_ITEMS) items, in probe order from `start` over at
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// Up to `limit` (at most MAX_TICKET_ITEMS) items, in the member's probe order over at
 /// most MAX_SORTITION_PROBES items, that still need votes this round (`target`) and
 /// that the member has not voted on; and how many there are.
 pub fn assigned_items(
     states: &[ItemState],
-    start: u64,
+    probe: Probe,
     target: u8,
     member_index: u32,
     limit: u32,
@@ -62,12 +90,13 @@ pub fn assigned_items(
     let mut taken = 0usize;
     let count = states.len() as u64;
     let limit = (limit as usize).min(MAX_TICKET_ITEMS);
-    for probe in 0..(MAX_SORTITION_PROBES as u64).min(count) {
+    for step in 0..(MAX_SORTITION_PROBES as u64).min(count) {
         if taken >= limit {
             break;
         }
-        // start < count and probe < count: the sum stays far below u64::MAX.
-        let index = ((start + probe) % count) as u32;
+        // start, stride < count <= MAX_BATCH_ITEMS and step < MAX_SORTITION_PROBES:
+        // far below u64::MAX.
+        let index = ((probe.start + step * probe.stride) % count) as u32;
         let item = &states[index as usize];
         if item.is_votable() && item.votes_reserved < target && !item.has_voter(member_index) {
             items[taken] = index;
@@ -75,4 +104,37 @@ pub fn assigned_items(
         }
     }
     (items, taken)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(p: Probe, count: u64) -> Vec<u64> {
+        (0..count).map(|step| (p.start + step * p.stride) % count).collect()
+    }
+
+    #[test]
+    fn every_probe_visits_each_item_once() {
+        let batch = Pubkey::new_from_array([7; 32]);
+        for count in 1..=300u32 {
+            for member in 0..4 {
+                let p = probe(&[count as u8; 32], &batch, member, 0, count);
+                let mut seen = walk(p, count as u64);
+                seen.sort_unstable();
+                seen.dedup();
+                assert_eq!(seen.len(), count as usize, "count {count} member {member}");
+            }
+        }
+    }
+
+    #[test]
+    fn takers_walk_different_orders() {
+        let batch = Pubkey::new_from_array([9; 32]);
+        let strides: std::collections::HashSet<u64> = (0..32)
+            .map(|member| probe(&[1; 32], &batch, member, 0, 101).stride)
+            .collect();
+        // 32 takers over 100 possible steps: a fixed step for all would be one value.
+        assert!(strides.len() > 16, "{strides:?}");
+    }
 }

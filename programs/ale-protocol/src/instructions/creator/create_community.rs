@@ -5,7 +5,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::constants::{
-    LEDGER_INITIAL_ENTRIES, LEDGER_MAX_ENTRIES, MAX_CLASSES, MAX_QUALIFICATION_ITEMS,
+    LEDGER_INITIAL_ENTRIES, LEDGER_MAX_ENTRIES, MAX_CLASSES, MAX_QUALIFICATION_ITEMS, MAX_REPUTATION_STEP, MAX_VOTE_DEPOSIT,
     MAX_WINDOW_SECONDS, MIN_CLASSES, MIN_WINDOW_SECONDS, NAME_LEN, SKILL_TAG_LEN,
 };
 use crate::error::{OrMathOverflow, ProtocolError};
@@ -124,8 +124,8 @@ impl CreateCommunity<'_> {
         );
         let c = &params.consensus;
         require!(
-            c.initial_reputation > 0
-                && c.reward_per_win > 0
+            (1..=MAX_REPUTATION_STEP).contains(&c.initial_reputation)
+                && (1..=MAX_REPUTATION_STEP).contains(&c.reward_per_win)
                 && c.min_votes >= 1
                 && c.min_votes <= c.max_votes
                 && c.max_votes as usize <= MAX_VOTES_PER_ITEM
@@ -149,6 +149,10 @@ impl CreateCommunity<'_> {
             windows.contains(&params.commit_window_seconds)
                 && windows.contains(&params.reveal_window_seconds),
             ProtocolError::InvalidWindows
+        );
+        require!(
+            params.vote_deposit <= MAX_VOTE_DEPOSIT,
+            ProtocolError::VoteDepositTooHigh
         );
         require!(
             params.creator_fee_bps <= self.config.max_creator_fee_bps,
@@ -232,7 +236,8 @@ pub fn create_community(
         rewards_drawn: 0,
         rewards_claimed: 0,
         rewards_forfeited: 0,
-        reserved: [0; 64],
+        established_members: 0,
+        reserved: [0; 60],
     });
     ctx.accounts.config.community_count = community_id.safe_add(1).or_overflow()?;
 

@@ -16,10 +16,12 @@ pub struct CloseBatch<'info> {
     #[account(mut, address = escrow.batch.poster @ ProtocolError::NotPoster)]
     pub poster: UncheckedAccount<'info>,
     pub escrow: BatchEscrow<'info>,
+    pub refund_to: RefundTo<'info>,
 }
 
 impl CloseBatch<'_> {
     pub fn validate(&self) -> Result<()> {
+        self.refund_to.validate(&self.escrow.batch)?;
         require!(
             self.escrow.batch.is_finished() && self.escrow.batch.escrow_expected()? == 0,
             ProtocolError::BatchNotFinished
@@ -32,7 +34,10 @@ impl CloseBatch<'_> {
 pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {
     let poster = ctx.accounts.poster.to_account_info();
     let escrow = &mut ctx.accounts.escrow;
-    escrow.refund(escrow.vault.amount)?;
+    escrow.pay(
+        &ctx.accounts.refund_to.refund_account.to_account_info(),
+        escrow.vault.amount,
+    )?;
     escrow.close_vault(&poster)?;
     escrow.item_table.close(poster.clone())?;
     escrow.batch.close(poster)?;

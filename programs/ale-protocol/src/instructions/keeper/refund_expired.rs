@@ -12,12 +12,13 @@ use crate::state::{item_states_mut, ledger_entries_mut, Community, ItemStatus, L
 /// Permissionless after the deadline: walks up to `max_items` items from the batch's
 /// refund cursor, stopping before an item whose revealed votes would take the call past
 /// MAX_VOTES_PER_REFUND_CALL deposits returned, and returns the price of every undecided
-/// one to the poster's refund account (the only destination it can pay). Resumable; the
+/// one to a token account of the poster's (the only destination it can pay). Resumable; the
 /// end state does not depend on how the work is chunked.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RefundExpired<'info> {
     pub escrow: BatchEscrow<'info>,
+    pub refund_to: RefundTo<'info>,
     /// The community and its ledger: refunded items return their vote deposits.
     #[account(
         mut,
@@ -32,9 +33,21 @@ pub struct RefundExpired<'info> {
 
 impl RefundExpired<'_> {
     pub fn validate(&self, max_items: u32) -> Result<()> {
+        self.refund_to.validate(&self.escrow.batch)?;
         require!(
             Clock::get()?.unix_timestamp >= self.escrow.batch.deadline,
             ProtocolError::DeadlineNotReached
+        );
+        // Votes committed in the open round are revealed and settled first: a refund
+        // must not cut off a reveal window that runs past the deadline, nor let the
+        // poster refund items the round is about to decide (THREATS.md, P-6). Keepers
+        // get one more round's time to settle; after that refunds open anyway, so
+        // escrow never waits on a settlement nobody sends.
+        let batch = &self.escrow.batch;
+        let settle_grace_end = batch.reveal_end(batch.settled_rounds.safe_add(1).or_overflow()?)?;
+        require!(
+            batch.round_committed == 0 || Clock::get()?.unix_timestamp >= settle_grace_end,
+            ProtocolError::RefundWaitsForSettlement
         );
         require!(
             (1..=MAX_ITEMS_PER_REFUND_CALL).contains(&max_items),
@@ -97,7 +110,7 @@ pub fn refund_expired(ctx: Context<RefundExpired>, max_items: u32) -> Result<()>
         .safe_add(deposits_forfeited)
         .or_overflow()?;
     let escrow = &mut ctx.accounts.escrow;
-    let amount = escrow.return_items(refunded_items)?;
+    let amount = escrow.return_items(&ctx.accounts.refund_to, refunded_items)?;
     let batch = &mut escrow.batch;
     batch.refund_cursor = end;
     batch.items_refunded = batch

@@ -1,6 +1,7 @@
 use ale_math::checked::CheckedMath;
 use ale_math::consensus::{
-    decide, decide_by_costs, record_confusion, reputation_after, Decision, DecisionRule, Tally,
+    decide, decide_by_costs, hold_for_established, record_confusion, reputation_after, Decision,
+    DecisionRule, Tally, PROBATION_WINS,
 };
 use ale_math::gamification::{badges_earned, streak_after};
 use ale_math::split::pro_rata_share;
@@ -144,6 +145,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         decision: rule,
         by_costs: consensus.weight_rule == WeightRule::Confusion,
         num_classes: ctx.accounts.community.num_classes,
+        bootstrapped: ctx.accounts.community.established_members >= consensus.min_votes as u32,
     };
     let limit = cursor.saturating_add(max_items).min(batch.item_count);
     let mut end = cursor;
@@ -174,7 +176,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                 if voted_items == MAX_VOTED_ITEMS_PER_SETTLE {
                     break;
                 }
-                let decision = decide_item(item, &rule)?;
+                let decision = decide_item(item, &rule, entries)?;
                 if let Decision::Decided { .. } = decision {
                     let with_item = votes_credited
                         .safe_add(item.vote_count as u32)
@@ -212,11 +214,13 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     )?;
     escrow.pay(&ctx.accounts.creator_token.to_account_info(), creator_fees)?;
 
-    // Paid work (worker pay credited, valued in ALE) counts toward bucket B.
+    // Bucket B weighs a community's work by the protocol fees it paid (valued in ALE),
+    // and ale-staking never pays a community more than that: work a poster pays to its
+    // own workers cannot earn more from bucket B than it cost (THREATS.md, B-1).
     let paid_work = ctx
         .accounts
         .config
-        .paid_work_in_ale(&ctx.accounts.escrow.batch.mint, totals.credited)?;
+        .paid_work_in_ale(&ctx.accounts.escrow.batch.mint, protocol_fees)?;
     ctx.accounts.staking.report(
         ctx.accounts.config.reporter_bump,
         ctx.accounts.community.key(),
@@ -230,6 +234,10 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     community.total_reputation = community
         .total_reputation
         .safe_add(totals.reputation_gained)
+        .or_overflow()?;
+    community.established_members = community
+        .established_members
+        .safe_add(totals.newly_established)
         .or_overflow()?;
 
     let round = ctx.accounts.escrow.batch.settled_rounds;
@@ -282,6 +290,9 @@ pub struct ItemRule {
     /// Weights are confusion costs (`WeightRule::Confusion`), not plain weights.
     pub by_costs: bool,
     pub num_classes: u8,
+    /// The community has `min_votes` established members: a decision needs one of them
+    /// among its winners.
+    pub bootstrapped: bool,
 }
 
 /// What settling one item pays and records, the same for every item of a call.
@@ -307,10 +318,13 @@ pub struct Totals {
     pub reputation_gained: u64,
     /// Vote deposits not returned to anyone: reservations never revealed, split dust.
     pub deposits_forfeited: u64,
+    /// Winners whose win made them established (PROBATION_WINS).
+    pub newly_established: u32,
 }
 
-/// The community's rule applied to an item's revealed votes. Writes nothing.
-pub fn decide_item(item: &ItemState, rule: &ItemRule) -> Result<Decision> {
+/// The community's rule applied to an item's revealed votes, held while no winner is
+/// established (THREATS.md, S-3). Writes nothing.
+pub fn decide_item(item: &ItemState, rule: &ItemRule, entries: &[LedgerEntry]) -> Result<Decision> {
     let mut tally = Tally::default();
     for v in &item.votes[..item.vote_count as usize] {
         if rule.by_costs {
@@ -321,11 +335,27 @@ pub fn decide_item(item: &ItemState, rule: &ItemRule) -> Result<Decision> {
             tally.add(v.label, v.weight).or_overflow()?;
         }
     }
-    Ok(if rule.by_costs {
+    let decision = if rule.by_costs {
         decide_by_costs(&tally, &rule.decision, rule.num_classes).or_overflow()?
     } else {
         decide(&tally, &rule.decision).or_overflow()?
-    })
+    };
+    let Decision::Decided { label, .. } = decision else {
+        return Ok(decision);
+    };
+    let mut established_winner = false;
+    for v in &item.votes[..item.vote_count as usize] {
+        let entry = entries
+            .get(v.member as usize)
+            .ok_or(ProtocolError::InvariantViolated)?;
+        established_winner |= v.label == label && entry.tasks_won >= PROBATION_WINS;
+    }
+    Ok(hold_for_established(
+        decision,
+        established_winner,
+        rule.bootstrapped,
+        item.vote_count >= rule.decision.max_votes,
+    ))
 }
 
 /// Settles one walked item for the round: its unrevealed reservations lapse (deposits
@@ -384,6 +414,9 @@ pub fn settle_item(
                     // Bucket-B rewards so far were earned on the old reputation.
                     entry.accrue_rewards(settlement.reward_per_reputation)?;
                     entry.tasks_won = entry.tasks_won.saturating_add(1);
+                    if entry.tasks_won == PROBATION_WINS {
+                        totals.newly_established += 1;
+                    }
                     entry.reputation =
                         reputation_after(entry.reputation, true, settlement.reward_per_win)
                             .or_overflow()?;
@@ -522,6 +555,7 @@ mod tests {
             },
             by_costs: false,
             num_classes: 2,
+            bootstrapped: false,
         }
     }
 
@@ -539,7 +573,7 @@ mod tests {
     #[test]
     fn a_decided_item_rewards_and_pays_its_winners_pro_rata_to_their_new_reputation() {
         let (mut item, mut entries) = voted_item();
-        let decision = decide_item(&item, &rule()).unwrap();
+        let decision = decide_item(&item, &rule(), &entries).unwrap();
         assert!(matches!(decision, Decision::Decided { label: 1, .. }));
         let mut totals = Totals::default();
         settle_item(

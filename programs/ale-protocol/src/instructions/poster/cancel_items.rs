@@ -16,10 +16,12 @@ pub struct CancelItems<'info> {
     #[account(address = escrow.batch.poster @ ProtocolError::NotPoster)]
     pub poster: Signer<'info>,
     pub escrow: BatchEscrow<'info>,
+    pub refund_to: RefundTo<'info>,
 }
 
 impl CancelItems<'_> {
     pub fn validate(&self, first: u32, count: u32) -> Result<()> {
+        self.refund_to.validate(&self.escrow.batch)?;
         require!(
             count <= MAX_ITEMS_PER_REFUND_CALL,
             ProtocolError::TooManyItemsPerCall
@@ -51,7 +53,7 @@ pub fn cancel_items(ctx: Context<CancelItems>, first: u32, count: u32) -> Result
     }
     require!(cancelled > 0, ProtocolError::NothingToCancel);
     let escrow = &mut ctx.accounts.escrow;
-    let amount = escrow.return_items(cancelled)?;
+    let amount = escrow.return_items(&ctx.accounts.refund_to, cancelled)?;
     let batch = &mut escrow.batch;
     batch.items_cancelled = batch.items_cancelled.safe_add(cancelled).or_overflow()?;
     let requester = &mut escrow.requester;

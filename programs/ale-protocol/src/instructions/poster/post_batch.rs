@@ -6,6 +6,7 @@ use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, Tran
 use crate::constants::{BPS_DENOMINATOR, MAX_BATCH_ITEMS};
 use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::BatchPosted;
+use crate::mint_policy::check_payment_mint;
 use crate::seeds;
 use crate::state::{Batch, Community, ItemTable, ProtocolConfig, RequesterRecord};
 
@@ -113,6 +114,7 @@ impl PostBatch<'_> {
             ProtocolError::WrongItemTableSize
         );
         require!(params.price_per_item > 0, ProtocolError::ZeroPrice);
+        check_payment_mint(&self.mint.to_account_info(), &self.mint, &self.config)?;
         let total = params
             .price_per_item
             .safe_mul(params.item_count as u64)

@@ -8,7 +8,7 @@ use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::{TicketTaken, VotesCommitted};
 use crate::seeds;
 use crate::state::{
-    assigned_items, item_states_mut, ledger_entries_mut, probe_start, recent_slot_hash, Batch,
+    assigned_items, item_states_mut, ledger_entries_mut, probe, recent_slot_hash, Batch,
     Community, ItemStatus, ItemTable, Ledger, Membership, Phase, Ticket,
 };
 
@@ -191,7 +191,7 @@ pub fn take_ticket(
         }
     };
     let count = ctx.accounts.batch.item_count;
-    let start = probe_start(&seed, &batch_key, member_index, round, count);
+    let walk = probe(&seed, &batch_key, member_index, round, count);
     let limit = match &sealed {
         Some(s) => allowance.min(s.items.len() as u32),
         None => allowance,
@@ -200,7 +200,7 @@ pub fn take_ticket(
         let info = ctx.accounts.item_table.to_account_info();
         let mut data = info.try_borrow_mut_data()?;
         let states = item_states_mut(&mut data)?;
-        let (items, taken) = assigned_items(states, start, target, member_index, limit);
+        let (items, taken) = assigned_items(states, walk, target, member_index, limit);
         if let Some(sealed) = &sealed {
             require!(
                 sealed.items.as_slice() == &items[..taken],

@@ -9,8 +9,8 @@ use crate::events::CommunityRewardDrawn;
 use crate::seeds;
 use crate::state::{CommunityWork, RewardPot, StakingConfig, EPOCH_CLOSED};
 
-/// Mints a community's bucket-B share of a closed epoch, pro rata to its paid work,
-/// to a token account ale-protocol names (the community's reward vault). Once per
+/// Mints a community's bucket-B share of a closed epoch, pro rata to its paid work and
+/// at most that paid work, to a token account ale-protocol names (the community's reward vault). Once per
 /// community and epoch; what no community draws before the epoch leaves the ring is
 /// never minted.
 #[event_cpi]
@@ -77,8 +77,11 @@ pub fn draw_community_reward(
             StakingError::NoPaidWork
         );
         require!(entry.drawn == 0, StakingError::AlreadyDrawn);
+        // Never more than the paid work itself (the protocol fees it paid, in ALE):
+        // what the cap withholds is not minted.
         let amount = pro_rata_share(slot.allocation, entry.paid_work, slot.paid_work as u128)
-            .or_overflow()?;
+            .or_overflow()?
+            .min(entry.paid_work);
         slot.drawn = slot.drawn.safe_add(amount).or_overflow()?;
         entry.drawn = 1;
         entry.drawn_amount = amount;
