@@ -1,0 +1,329 @@
+//! Economic attacks by actors who follow every account rule (docs/THREATS.md), each
+//! played through the runtime: the attack fails, changes nothing, or leaves the
+//! attacker no better off than what it paid.
+
+use ale_math::consensus::PROBATION_WINS;
+use ale_math::inflation::ONE_ALE;
+use ale_protocol::error::ProtocolError;
+use ale_protocol::events::{CommunityRewardsDrawn, RoundSettled};
+use ale_sdk::{pda, protocol as ix, staking};
+use ale_staking::error::StakingError;
+use ale_tests::pool::{params, Pool, PRICE};
+use ale_tests::{assert_error, snapshot, Poster};
+use anchor_lang::prelude::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+
+const DAY: i64 = 86_400;
+
+/// Members `voters` take their round-0 tickets of `batch` in that order and commit the
+/// labels `labels(member, items)` gives; all reveal; the round's windows pass.
+async fn vote_round(
+    pool: &mut Pool,
+    batch: Pubkey,
+    voters: &[usize],
+    labels: impl Fn(usize, &[u32]) -> Vec<u8>,
+) {
+    let b = pool.env.batch(batch).await;
+    let salt = [5u8; 32];
+    let mut ballots = Vec::new();
+    for &m in voters {
+        let items = pool.take(m, batch, &b, 0).await.unwrap();
+        let ballot = labels(m, &items);
+        pool.commit(m, batch, 0, &ballot, salt).await.unwrap();
+        ballots.push((m, ballot));
+    }
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
+}
+
+async fn settle_all(pool: &mut Pool, batch: Pubkey) -> RoundSettled {
+    let b = pool.env.batch(batch).await;
+    pool.settle(batch, &b, 0, 64).await.unwrap()
+}
+
+/// P-1. A poster closes the refund account it named, hoping every settlement fails
+/// and it gets a full refund after the deadline. Settlement does not load that account;
+/// the refund of what was not decided goes to any account of the poster's in the mint,
+/// and to no one else's.
+#[tokio::test]
+async fn a_poster_closing_its_refund_account_cannot_block_settlement() {
+    let mut pool = Pool::new(params(4), 4).await;
+    let (batch, b) = pool.post(2).await;
+    // Item 0: four votes for 1 (decided). Item 1: 2 : 2 (unresolved, refundable).
+    vote_round(&mut pool, batch, &[0, 1, 2, 3], |m, items| {
+        items.iter().map(|&i| if i == 0 { 1 } else { (m % 2) as u8 }).collect()
+    })
+    .await;
+
+    let poster = pool.poster.wallet.insecure_clone();
+    let usd = pool.env.usd;
+    let stash = pool.env.rt.create_token_account(&usd, &poster.pubkey()).await;
+    let left = pool.env.rt.token_balance(pool.poster.token).await;
+    pool.env
+        .rt
+        .token_transfer(&pool.poster.token, &stash, &poster, left)
+        .await
+        .unwrap();
+    let close = spl_token_interface::instruction::close_account(
+        &spl_token_interface::ID,
+        &pool.poster.token,
+        &poster.pubkey(),
+        &poster.pubkey(),
+        &[],
+    )
+    .unwrap();
+    pool.env.rt.send(&[close], &[&poster]).await.unwrap();
+    assert!(pool.env.rt.account(b.refund_account).await.is_none());
+
+    let settled = settle_all(&mut pool, batch).await;
+    assert_eq!((settled.decided, settled.unresolved), (1, 1));
+    pool.env.assert_escrow_conserved(batch).await;
+
+    // After the deadline: not to the closed account, not to a stranger's account.
+    pool.env.rt.warp_to_timestamp(b.deadline).await;
+    let watched = [batch, b.vault, b.item_table, stash];
+    assert!(pool
+        .env
+        .rt
+        .send(&[ix::refund_expired(batch, &b, 2)], &[])
+        .await
+        .is_err());
+    let stranger = pool.env.usd_poster(0).await;
+    let mut to_stranger = ix::refund_expired(batch, &b, 2);
+    to_stranger.accounts[6].pubkey = stranger.token;
+    let before = snapshot(&mut pool.env.rt, &watched).await;
+    assert_error(
+        pool.env.rt.send(&[to_stranger], &[]).await,
+        ProtocolError::WrongRefundAccount,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
+    let mut to_stash = ix::refund_expired(batch, &b, 2);
+    to_stash.accounts[6].pubkey = stash;
+    pool.env.rt.send(&[to_stash], &[]).await.unwrap();
+    assert_eq!(pool.env.rt.token_balance(stash).await, left + PRICE);
+    let end = pool.env.batch(batch).await;
+    assert_eq!((end.items_decided, end.items_refunded), (1, 1));
+    pool.env.assert_escrow_conserved(batch).await;
+}
+
+/// P-6. A poster whose deadline ends a round races the settlement with a refund, to
+/// take back items the round has just decided. Refunds wait for the open round's
+/// settlement; if nobody settles, they open one round later anyway.
+#[tokio::test]
+async fn refunds_wait_for_the_open_round_to_settle() {
+    let mut pool = Pool::new(params(3), 3).await;
+    let community = pool.env.community(pool.community).await;
+    let windows = (community.commit_window_seconds + community.reveal_window_seconds) as i64;
+    let mut batches = Vec::new();
+    for _ in 0..2 {
+        let id = pool.env.community(pool.community).await.batch_count;
+        let deadline = pool.env.rt.now().await + windows;
+        let params = pool.env.batch_params(id, 1, PRICE, deadline);
+        let poster = Poster {
+            wallet: pool.poster.wallet.insecure_clone(),
+            ..pool.poster
+        };
+        batches.push(pool.env.post(&poster, pool.community, params, 1).await.unwrap());
+    }
+    let salt = [6u8; 32];
+    let mut ballots = Vec::new();
+    for m in 0..3 {
+        for &batch in &batches {
+            let b = pool.env.batch(batch).await;
+            pool.take(m, batch, &b, 0).await.unwrap();
+            pool.commit(m, batch, 0, &[1], salt).await.unwrap();
+        }
+        ballots.push((m, vec![1u8]));
+    }
+    let b = pool.env.batch(batches[0]).await;
+    pool.reveal_round(batches[0], &b, 0, &ballots, salt).await;
+    assert_eq!(pool.env.rt.now().await, b.deadline);
+
+    for &batch in &batches {
+        let b = pool.env.batch(batch).await;
+        let watched = [batch, b.vault, b.item_table, pool.poster.token];
+        let before = snapshot(&mut pool.env.rt, &watched).await;
+        assert_error(
+            pool.env
+                .rt
+                .send(&[ix::refund_expired(batch, &b, 1)], &[])
+                .await,
+            ProtocolError::RefundWaitsForSettlement,
+        );
+        assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
+    }
+    // The first batch is settled: its item is decided, nothing is refunded.
+    settle_all(&mut pool, batches[0]).await;
+    let b = pool.env.batch(batches[0]).await;
+    pool.env
+        .rt
+        .send(&[ix::refund_expired(batches[0], &b, 1)], &[])
+        .await
+        .unwrap();
+    let end = pool.env.batch(batches[0]).await;
+    assert_eq!((end.items_decided, end.items_refunded), (1, 0));
+
+    // Nobody settles the second: one round later its refund opens.
+    let b = pool.env.batch(batches[1]).await;
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(1).unwrap())
+        .await;
+    pool.env
+        .rt
+        .send(&[ix::refund_expired(batches[1], &b, 1)], &[])
+        .await
+        .unwrap();
+    assert_eq!(pool.env.batch(batches[1]).await.items_refunded, 1);
+}
+
+/// S-3. Once a community has established members, fresh identities that fill an
+/// item's seats and vote as one decide nothing, earn nothing and gain no reputation;
+/// one established co-winner among them is what a decision needs.
+#[tokio::test]
+async fn fresh_sybils_cannot_decide_alone_once_a_community_is_established() {
+    let mut pool = Pool::new(params(3), 3).await;
+    // Bootstrap: the three founders win PROBATION_WINS items each.
+    let (warmup, _) = pool.post(PROBATION_WINS).await;
+    vote_round(&mut pool, warmup, &[0, 1, 2], |_, items| vec![1; items.len()]).await;
+    settle_all(&mut pool, warmup).await;
+    assert_eq!(pool.env.community(pool.community).await.established_members, 3);
+
+    for _ in 0..3 {
+        let sybil = pool.env.rt.funded_wallet(1).await;
+        pool.add_member(&sybil).await;
+    }
+    let (target, _) = pool.post(2).await;
+    let before = pool.entries().await;
+    vote_round(&mut pool, target, &[3, 4, 5], |_, items| vec![0; items.len()]).await;
+    let settled = settle_all(&mut pool, target).await;
+    assert_eq!((settled.decided, settled.unresolved), (0, 2));
+    let after = pool.entries().await;
+    for m in 3..6 {
+        assert_eq!(after[m].reputation, before[m].reputation);
+        assert_eq!((after[m].tasks_won, after[m].claimable[0]), (0, 0));
+    }
+
+    // Two Sybils and a founder agreeing: decided, and the Sybils are paid for it.
+    let (shared, _) = pool.post(1).await;
+    vote_round(&mut pool, shared, &[3, 4, 0], |_, _| vec![0]).await;
+    let settled = settle_all(&mut pool, shared).await;
+    assert_eq!(settled.decided, 1);
+    assert!(pool.entries().await[3].claimable[0] > 0);
+}
+
+/// What one self-paid job returned to an attacker who is poster, creator and every
+/// worker of a community, against what it spent (ALE base units).
+struct SelfPaid {
+    spent: u64,
+    recovered: u64,
+    protocol_fees: u64,
+    bucket_b: u64,
+}
+
+/// B-4. The attacker posts a job in ALE to its own community, its own staked members
+/// do it, and a keeper draws the community's bucket-B share of the epoch.
+async fn self_paid_job(price: u64) -> SelfPaid {
+    let mut pool = Pool::new(params(3), 0).await;
+    let mut holders = Vec::new();
+    for _ in 0..3 {
+        let holder = pool.env.ale_poster(100 * ONE_ALE).await;
+        let ixs = [
+            staking::open_stake_account(holder.wallet.pubkey()),
+            staking::crank_inflation(),
+            staking::stake(holder.wallet.pubkey(), holder.token, 50 * ONE_ALE),
+        ];
+        pool.env.rt.send(&ixs, &[&holder.wallet]).await.unwrap();
+        pool.add_member(&holder.wallet).await;
+        holders.push(holder);
+    }
+    let ale = pda::ale_mint();
+    let creator = pool.env.community(pool.community).await.creator;
+    let treasury = pool.env.treasury.pubkey();
+    let treasury_ale = pool.env.rt.create_token_account(&ale, &treasury).await;
+    let creator_ale = pool.env.rt.create_token_account(&ale, &creator).await;
+    let poster = pool.env.ale_poster(10 * ONE_ALE).await;
+    let funds = pool.env.rt.token_balance(poster.token).await;
+    let batch = pool
+        .env
+        .post_simple(&poster, pool.community, 1, price)
+        .await
+        .unwrap();
+    let b = pool.env.batch(batch).await;
+    vote_round(&mut pool, batch, &[0, 1, 2], |_, _| vec![0]).await;
+    let settle = ix::settle_round(batch, &b, treasury_ale, creator_ale, 0, 1);
+    pool.env.rt.send(&[settle], &[]).await.unwrap();
+
+    let config: ale_staking::state::StakingConfig = pool
+        .env
+        .rt
+        .anchor_account(pda::staking_config())
+        .await
+        .unwrap();
+    pool.env
+        .rt
+        .warp_to_timestamp(config.genesis_ts + 7 * DAY)
+        .await;
+    pool.env
+        .rt
+        .send(&[staking::crank_inflation()], &[])
+        .await
+        .unwrap();
+    let keeper = pool.env.rt.funded_wallet(1).await;
+    let draw = ix::draw_community_rewards(keeper.pubkey(), pool.community, 0);
+    let protocol_fees = pool.env.rt.token_balance(treasury_ale).await;
+    let bucket_b = match pool.env.rt.send_with_events(&[draw], &[&keeper]).await {
+        Ok(outcome) => outcome.events::<CommunityRewardsDrawn>()[0].drawn,
+        Err(e) => {
+            assert_eq!(protocol_fees, 0, "only work that paid no fee has no paid work");
+            assert_error(Err::<(), _>(e), StakingError::NoPaidWork);
+            0
+        }
+    };
+    let pot: ale_staking::state::RewardPot =
+        pool.env.rt.anchor_account(pda::reward_pot()).await.unwrap();
+    let pay: u64 = pool.entries().await.iter().map(|e| e.claimable[0]).sum();
+    let spent = funds - pool.env.rt.token_balance(poster.token).await;
+    assert!(pot.epochs[0].allocation > bucket_b, "the cap binds");
+    SelfPaid {
+        spent,
+        recovered: pay + pool.env.rt.token_balance(creator_ale).await + bucket_b,
+        protocol_fees,
+        bucket_b,
+    }
+}
+
+#[tokio::test]
+async fn self_paid_work_earns_no_more_from_bucket_b_than_its_fees_cost() {
+    // 250 bps of 39 base units rounds to a zero fee: no paid work, no bucket B.
+    for price in [ONE_ALE, 39] {
+        let job = self_paid_job(price).await;
+        let gain = job.recovered as i128 - job.spent as i128;
+        println!(
+            "self-paid job at {price}: spent {}, protocol fees {}, bucket B {}, recovered {}, gain {gain}",
+            job.spent, job.protocol_fees, job.bucket_b, job.recovered
+        );
+        assert!(job.bucket_b <= job.protocol_fees);
+        assert!(gain <= 0, "the attacker gained {gain}");
+    }
+}
+
+/// S-3. A worker that takes seats and never reveals pays for them: covered with the
+/// ticket's rent and reputation in protocol_pools::a_full_round_leaves_no_items_for_latecomers.
+/// Here: the keeper's crank closes it and takes the rent.
+#[tokio::test]
+async fn a_no_show_pays_the_keeper_that_closes_its_ticket() {
+    let mut pool = Pool::new(params(3), 3).await;
+    let (batch, b) = pool.post(1).await;
+    pool.take(0, batch, &b, 0).await.unwrap();
+    pool.env
+        .rt
+        .warp_to_timestamp(b.reveal_end(0).unwrap())
+        .await;
+    let ticket = pool.ticket(0, batch, 0);
+    let rent = pool.env.rt.lamports(ticket).await;
+    let keeper = Keypair::new();
+    let close = ix::close_expired_ticket(keeper.pubkey(), batch, &b, ticket);
+    pool.env.rt.send(&[close], &[&keeper]).await.unwrap();
+    assert_eq!(pool.env.rt.lamports(keeper.pubkey()).await, rent);
+    assert_eq!(pool.entries().await[0].reputation, 0);
+}
