@@ -483,7 +483,12 @@ pub fn claim_pay(
 }
 
 /// Closes an unrevealed ticket after its reveal window; `closer` signs and gets the rent.
-pub fn close_expired_ticket(closer: Pubkey, batch_address: Pubkey, batch: &Batch, ticket: Pubkey) -> Instruction {
+pub fn close_expired_ticket(
+    closer: Pubkey,
+    batch_address: Pubkey,
+    batch: &Batch,
+    ticket: Pubkey,
+) -> Instruction {
     build(
         accounts::CloseExpiredTicket {
             closer,

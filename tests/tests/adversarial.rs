@@ -6,6 +6,7 @@ use ale_math::consensus::PROBATION_WINS;
 use ale_math::inflation::ONE_ALE;
 use ale_protocol::error::ProtocolError;
 use ale_protocol::events::{CommunityRewardsDrawn, RoundSettled};
+use ale_protocol::state::{item_states_mut, ItemStatus};
 use ale_sdk::{pda, protocol as ix, staking};
 use ale_staking::error::StakingError;
 use ale_tests::pool::{params, Pool, PRICE};
@@ -50,13 +51,20 @@ async fn a_poster_closing_its_refund_account_cannot_block_settlement() {
     let (batch, b) = pool.post(2).await;
     // Item 0: four votes for 1 (decided). Item 1: 2 : 2 (unresolved, refundable).
     vote_round(&mut pool, batch, &[0, 1, 2, 3], |m, items| {
-        items.iter().map(|&i| if i == 0 { 1 } else { (m % 2) as u8 }).collect()
+        items
+            .iter()
+            .map(|&i| if i == 0 { 1 } else { (m % 2) as u8 })
+            .collect()
     })
     .await;
 
     let poster = pool.poster.wallet.insecure_clone();
     let usd = pool.env.usd;
-    let stash = pool.env.rt.create_token_account(&usd, &poster.pubkey()).await;
+    let stash = pool
+        .env
+        .rt
+        .create_token_account(&usd, &poster.pubkey())
+        .await;
     let left = pool.env.rt.token_balance(pool.poster.token).await;
     pool.env
         .rt
@@ -122,7 +130,12 @@ async fn refunds_wait_for_the_open_round_to_settle() {
             wallet: pool.poster.wallet.insecure_clone(),
             ..pool.poster
         };
-        batches.push(pool.env.post(&poster, pool.community, params, 1).await.unwrap());
+        batches.push(
+            pool.env
+                .post(&poster, pool.community, params, 1)
+                .await
+                .unwrap(),
+        );
     }
     let salt = [6u8; 32];
     let mut ballots = Vec::new();
@@ -184,9 +197,15 @@ async fn fresh_sybils_cannot_decide_alone_once_a_community_is_established() {
     let mut pool = Pool::new(params(3), 3).await;
     // Bootstrap: the three founders win PROBATION_WINS items each.
     let (warmup, _) = pool.post(PROBATION_WINS).await;
-    vote_round(&mut pool, warmup, &[0, 1, 2], |_, items| vec![1; items.len()]).await;
+    vote_round(&mut pool, warmup, &[0, 1, 2], |_, items| {
+        vec![1; items.len()]
+    })
+    .await;
     settle_all(&mut pool, warmup).await;
-    assert_eq!(pool.env.community(pool.community).await.established_members, 3);
+    assert_eq!(
+        pool.env.community(pool.community).await.established_members,
+        3
+    );
 
     for _ in 0..3 {
         let sybil = pool.env.rt.funded_wallet(1).await;
@@ -194,7 +213,10 @@ async fn fresh_sybils_cannot_decide_alone_once_a_community_is_established() {
     }
     let (target, _) = pool.post(2).await;
     let before = pool.entries().await;
-    vote_round(&mut pool, target, &[3, 4, 5], |_, items| vec![0; items.len()]).await;
+    vote_round(&mut pool, target, &[3, 4, 5], |_, items| {
+        vec![0; items.len()]
+    })
+    .await;
     let settled = settle_all(&mut pool, target).await;
     assert_eq!((settled.decided, settled.unresolved), (0, 2));
     let after = pool.entries().await;
@@ -274,7 +296,10 @@ async fn self_paid_job(price: u64) -> SelfPaid {
     let bucket_b = match pool.env.rt.send_with_events(&[draw], &[&keeper]).await {
         Ok(outcome) => outcome.events::<CommunityRewardsDrawn>()[0].drawn,
         Err(e) => {
-            assert_eq!(protocol_fees, 0, "only work that paid no fee has no paid work");
+            assert_eq!(
+                protocol_fees, 0,
+                "only work that paid no fee has no paid work"
+            );
             assert_error(Err::<(), _>(e), StakingError::NoPaidWork);
             0
         }
@@ -326,4 +351,287 @@ async fn a_no_show_pays_the_keeper_that_closes_its_ticket() {
     pool.env.rt.send(&[close], &[&keeper]).await.unwrap();
     assert_eq!(pool.env.rt.lamports(keeper.pubkey()).await, rent);
     assert_eq!(pool.entries().await[0].reputation, 0);
+}
+
+/// One move of the adversary (a poster with three Sybil members) among three honest,
+/// established members who always vote the true label 1.
+#[derive(Clone, Debug)]
+enum Move {
+    /// `sybils` Sybils take seats first on an honest job of `items` items and vote 0.
+    Capture { items: u32, sybils: usize },
+    /// `sybils` Sybils take seats on an honest job and never reveal.
+    NoShow { items: u32, sybils: usize },
+    /// The adversary posts a job of `items` items at `price` and its Sybils do it.
+    SelfPaid { items: u32, price: u64 },
+    /// The adversary posts a job the honest members do, and closes its refund account
+    /// before settlement.
+    ClosedRefund { items: u32 },
+    /// The adversary's job ends with round 0; it tries a refund before settlement.
+    RaceRefund { items: u32 },
+}
+
+fn adversary_move() -> impl proptest::strategy::Strategy<Value = Move> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (1..=4u32, 1..=3usize).prop_map(|(items, sybils)| Move::Capture { items, sybils }),
+        (1..=4u32, 1..=3usize).prop_map(|(items, sybils)| Move::NoShow { items, sybils }),
+        (
+            1..=4u32,
+            prop_oneof![Just(39u64), Just(1_000), Just(ONE_ALE)]
+        )
+            .prop_map(|(items, price)| Move::SelfPaid { items, price }),
+        (1..=3u32).prop_map(|items| Move::ClosedRefund { items }),
+        (1..=3u32).prop_map(|items| Move::RaceRefund { items }),
+    ]
+}
+
+const HONEST: [usize; 3] = [0, 1, 2];
+const SYBILS: [usize; 3] = [3, 4, 5];
+
+/// How a member acts on its ticket in a round.
+#[derive(Clone, Copy)]
+enum Act {
+    Vote(u8),
+    NoShow,
+}
+
+/// Members take in `plan` order (a member finding no seat left sits out), commit, and
+/// reveal unless they are no-shows; the round's windows pass.
+async fn play_round(pool: &mut Pool, batch: Pubkey, plan: &[(usize, Act)]) {
+    let b = pool.env.batch(batch).await;
+    let salt = [9u8; 32];
+    let mut ballots = Vec::new();
+    for &(m, act) in plan {
+        let Ok(items) = pool.take(m, batch, &b, 0).await else {
+            continue;
+        };
+        let label = match act {
+            Act::Vote(label) => label,
+            Act::NoShow => 0,
+        };
+        let ballot = vec![label; items.len()];
+        pool.commit(m, batch, 0, &ballot, salt).await.unwrap();
+        if let Act::Vote(_) = act {
+            ballots.push((m, ballot));
+        }
+    }
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
+}
+
+/// The adversary's holdings in ALE base units: its token accounts, and its Sybils'
+/// pay, deposits and bucket-B rewards claimable in the ledger (counted whether or not
+/// their stake would let them claim, so the figure errs in the adversary's favour).
+async fn adversary_value(pool: &mut Pool, accounts: &[Pubkey]) -> u64 {
+    let mut value = 0;
+    for &account in accounts {
+        if pool.env.rt.account(account).await.is_some() {
+            value += pool.env.rt.token_balance(account).await;
+        }
+    }
+    let per_reputation = pool
+        .env
+        .community(pool.community)
+        .await
+        .reward_per_reputation;
+    for e in pool.entries().await.iter().skip(SYBILS[0]) {
+        let pending = ale_math::accumulator::pending_reward(
+            e.reputation,
+            per_reputation,
+            e.reward_checkpoint(),
+        )
+        .unwrap();
+        value += e.claimable[0] + e.deposit_claimable + e.ale_reward_claimable + pending;
+    }
+    value
+}
+
+/// The adversary as a poster, paying from its first account while it exists and from
+/// its stash once it closed that one.
+async fn funded(pool: &mut Pool, adversary: &Poster, stash: Pubkey) -> Poster {
+    let open = pool.env.rt.account(adversary.token).await.is_some();
+    Poster {
+        wallet: adversary.wallet.insecure_clone(),
+        token: if open { adversary.token } else { stash },
+        mint: adversary.mint,
+    }
+}
+
+/// Plays `moves` and returns the adversary's gain (ALE base units; negative: a loss).
+async fn adversary_run(moves: Vec<Move>) -> i128 {
+    let mut pool = Pool::new(params(3), 3).await;
+    let honest_poster = pool.env.ale_poster(1_000 * ONE_ALE).await;
+    pool.poster = honest_poster;
+    let (warmup, _) = pool.post(PROBATION_WINS).await;
+    vote_round(&mut pool, warmup, &HONEST, |_, items| vec![1; items.len()]).await;
+    let ale = pda::ale_mint();
+    let treasury = pool.env.treasury.pubkey();
+    let creator = pool.env.community(pool.community).await.creator;
+    pool.treasury_token = pool.env.rt.create_token_account(&ale, &treasury).await;
+    pool.creator_token = pool.env.rt.create_token_account(&ale, &creator).await;
+    settle_all(&mut pool, warmup).await;
+    for _ in SYBILS {
+        let sybil = pool.env.rt.funded_wallet(1).await;
+        pool.add_member(&sybil).await;
+    }
+    let adversary = pool.env.ale_poster(1_000 * ONE_ALE).await;
+    let stash = pool
+        .env
+        .rt
+        .create_token_account(&ale, &adversary.wallet.pubkey())
+        .await;
+    let accounts = [adversary.token, stash];
+    let start = adversary_value(&mut pool, &accounts).await;
+    let honest = |first: &[(usize, Act)]| {
+        let mut plan = first.to_vec();
+        plan.extend(HONEST.iter().map(|&m| (m, Act::Vote(1))));
+        plan
+    };
+    let mut adversary_batches = Vec::new();
+    for mv in moves {
+        match mv {
+            Move::Capture { items, sybils } | Move::NoShow { items, sybils } => {
+                let act = match mv {
+                    Move::Capture { .. } => Act::Vote(0),
+                    _ => Act::NoShow,
+                };
+                let (batch, b) = pool.post(items).await;
+                let sybil_plan: Vec<_> = SYBILS[..sybils].iter().map(|&m| (m, act)).collect();
+                play_round(&mut pool, batch, &honest(&sybil_plan)).await;
+                settle_all(&mut pool, batch).await;
+                // No item the honest members label 1 ends with the Sybils' 0.
+                let mut table = pool.env.rt.account(b.item_table).await.unwrap().data;
+                let captured = item_states_mut(&mut table)
+                    .unwrap()
+                    .iter()
+                    .filter(|i| i.status() == Some(ItemStatus::Decided) && i.label == 0)
+                    .count();
+                assert_eq!(captured, 0, "{mv:?} decided a Sybil label");
+                // A keeper closes the no-shows' tickets.
+                for &m in &SYBILS[..sybils] {
+                    let ticket = pool.ticket(m, batch, 0);
+                    if pool.env.rt.account(ticket).await.is_some() {
+                        let keeper = pool.env.rt.payer().pubkey();
+                        let close = ix::close_expired_ticket(keeper, batch, &b, ticket);
+                        pool.env.rt.send(&[close], &[]).await.unwrap();
+                    }
+                }
+            }
+            Move::SelfPaid { items, price } => {
+                let poster = funded(&mut pool, &adversary, stash).await;
+                let batch = pool
+                    .env
+                    .post_simple(&poster, pool.community, items, price)
+                    .await
+                    .unwrap();
+                let plan: Vec<_> = SYBILS.iter().map(|&m| (m, Act::Vote(0))).collect();
+                play_round(&mut pool, batch, &plan).await;
+                settle_all(&mut pool, batch).await;
+                adversary_batches.push(batch);
+            }
+            Move::ClosedRefund { items } => {
+                let poster = funded(&mut pool, &adversary, stash).await;
+                let batch = pool
+                    .env
+                    .post_simple(&poster, pool.community, items, PRICE)
+                    .await
+                    .unwrap();
+                play_round(&mut pool, batch, &honest(&[])).await;
+                if pool.env.rt.account(adversary.token).await.is_some() {
+                    let left = pool.env.rt.token_balance(adversary.token).await;
+                    pool.env
+                        .rt
+                        .token_transfer(&adversary.token, &stash, &adversary.wallet, left)
+                        .await
+                        .unwrap();
+                    let close = spl_token_interface::instruction::close_account(
+                        &spl_token_interface::ID,
+                        &adversary.token,
+                        &adversary.wallet.pubkey(),
+                        &adversary.wallet.pubkey(),
+                        &[],
+                    )
+                    .unwrap();
+                    pool.env
+                        .rt
+                        .send(&[close], &[&adversary.wallet])
+                        .await
+                        .unwrap();
+                }
+                settle_all(&mut pool, batch).await;
+                adversary_batches.push(batch);
+            }
+            Move::RaceRefund { items } => {
+                let community = pool.env.community(pool.community).await;
+                let windows =
+                    (community.commit_window_seconds + community.reveal_window_seconds) as i64;
+                let poster = funded(&mut pool, &adversary, stash).await;
+                let id = community.batch_count;
+                let deadline = pool.env.rt.now().await + windows;
+                let params = pool.env.batch_params(id, items, PRICE, deadline);
+                let batch = pool
+                    .env
+                    .post(&poster, pool.community, params, items)
+                    .await
+                    .unwrap();
+                play_round(&mut pool, batch, &honest(&[])).await;
+                let b = pool.env.batch(batch).await;
+                let mut refund = ix::refund_expired(batch, &b, items);
+                refund.accounts[6].pubkey = poster.token;
+                assert_error(
+                    pool.env.rt.send(&[refund], &[]).await,
+                    ProtocolError::RefundWaitsForSettlement,
+                );
+                settle_all(&mut pool, batch).await;
+                adversary_batches.push(batch);
+            }
+        }
+    }
+    // Every deadline passes; what was not decided returns to the adversary.
+    let later = pool.env.rt.now().await + 2 * DAY;
+    pool.env.rt.warp_to_timestamp(later).await;
+    for batch in adversary_batches {
+        let b = pool.env.batch(batch).await;
+        let mut refund = ix::refund_expired(batch, &b, b.item_count);
+        refund.accounts[6].pubkey = funded(&mut pool, &adversary, stash).await.token;
+        pool.env.rt.send(&[refund], &[]).await.unwrap();
+        pool.env.assert_escrow_conserved(batch).await;
+    }
+    // And the epochs close: the community draws its bucket B.
+    pool.env
+        .rt
+        .send(&[staking::crank_inflation()], &[])
+        .await
+        .unwrap();
+    let keeper = pool.env.rt.funded_wallet(1).await;
+    let draw = ix::draw_community_rewards(keeper.pubkey(), pool.community, 0);
+    let _ = pool.env.rt.send(&[draw], &[&keeper]).await;
+    let end = adversary_value(&mut pool, &accounts).await;
+    end as i128 - start as i128
+}
+
+/// The adversary tries the moves above at random among honest workers; over every run
+/// it ends with no more than it started with (what it bought was real work).
+#[test]
+fn an_adversary_among_honest_workers_gains_nothing() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let cases: u32 = std::env::var("ALE_ADVERSARY_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(8);
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases,
+        ..Default::default()
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let strategy = proptest::collection::vec(adversary_move(), 2..7);
+    for case in 0..cases {
+        let moves = strategy.new_tree(&mut runner).unwrap().current();
+        let summary: Vec<String> = moves.iter().map(|m| format!("{m:?}")).collect();
+        let gain = runtime.block_on(adversary_run(moves));
+        println!("adversary run {case}: gain {gain} ALE base units after {summary:?}");
+        assert!(gain <= 0, "the adversary gained {gain}");
+    }
 }

@@ -565,22 +565,17 @@ async fn mints_whose_authorities_keep_power_over_the_vaults_are_refused() {
 
     type Init = Box<dyn Fn(&Pubkey) -> Vec<Instruction>>;
     let authority = Pubkey::new_unique();
-    let cases: Vec<(&str, ExtensionType, Init, u32)> = vec![
+    let cases: Vec<(&str, ExtensionType, Init, ProtocolError)> = vec![
         (
             "transfer fee at 0 bps",
             ExtensionType::TransferFeeConfig,
             Box::new(move |m| {
-                vec![initialize_transfer_fee_config(
-                    &TOKEN_2022,
-                    m,
-                    Some(&authority),
-                    None,
-                    0,
-                    0,
-                )
-                .unwrap()]
+                vec![
+                    initialize_transfer_fee_config(&TOKEN_2022, m, Some(&authority), None, 0, 0)
+                        .unwrap(),
+                ]
             }),
-            ProtocolError::MintExtensionRefused.into(),
+            ProtocolError::MintExtensionRefused,
         ),
         (
             "permanent delegate",
@@ -588,7 +583,7 @@ async fn mints_whose_authorities_keep_power_over_the_vaults_are_refused() {
             Box::new(move |m| {
                 vec![token_ix::initialize_permanent_delegate(&TOKEN_2022, m, &authority).unwrap()]
             }),
-            ProtocolError::MintExtensionRefused.into(),
+            ProtocolError::MintExtensionRefused,
         ),
         (
             "transfer hook",
@@ -599,7 +594,7 @@ async fn mints_whose_authorities_keep_power_over_the_vaults_are_refused() {
                         .unwrap(),
                 ]
             }),
-            ProtocolError::MintExtensionRefused.into(),
+            ProtocolError::MintExtensionRefused,
         ),
         (
             "close authority",
@@ -610,26 +605,28 @@ async fn mints_whose_authorities_keep_power_over_the_vaults_are_refused() {
                         .unwrap(),
                 ]
             }),
-            ProtocolError::MintExtensionRefused.into(),
+            ProtocolError::MintExtensionRefused,
         ),
         (
             "default account state",
             ExtensionType::DefaultAccountState,
             Box::new(|m| {
-                vec![default_account_state::instruction::initialize_default_account_state(
-                    &TOKEN_2022,
-                    m,
-                    &AccountState::Initialized,
-                )
-                .unwrap()]
+                vec![
+                    default_account_state::instruction::initialize_default_account_state(
+                        &TOKEN_2022,
+                        m,
+                        &AccountState::Initialized,
+                    )
+                    .unwrap(),
+                ]
             }),
-            ProtocolError::MintExtensionRefused.into(),
+            ProtocolError::MintExtensionRefused,
         ),
         (
             "non-transferable",
             ExtensionType::NonTransferable,
             Box::new(|m| vec![token_ix::initialize_non_transferable_mint(&TOKEN_2022, m).unwrap()]),
-            ProtocolError::MintExtensionRefused.into(),
+            ProtocolError::MintExtensionRefused,
         ),
         (
             "metadata pointer (harmless: fails only for the empty account)",
@@ -643,7 +640,7 @@ async fn mints_whose_authorities_keep_power_over_the_vaults_are_refused() {
                 )
                 .unwrap()]
             }),
-            ProtocolError::InsufficientFunds.into(),
+            ProtocolError::InsufficientFunds,
         ),
     ];
     let (mut env, community) = env_with_community().await;
@@ -712,7 +709,10 @@ async fn a_freeze_authority_needs_the_operators_vetting() {
         denominator: 1,
     };
     env.rt
-        .send(&[ix::set_conversion_rate(operator.pubkey(), rate)], &[&operator])
+        .send(
+            &[ix::set_conversion_rate(operator.pubkey(), rate)],
+            &[&operator],
+        )
         .await
         .unwrap();
     env.post(&poster, community, params, 10).await.unwrap();

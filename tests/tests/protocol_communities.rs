@@ -3,7 +3,9 @@
 
 use ale_math::consensus::defaults;
 use ale_math::gamification::BADGE_GRADUATE;
-use ale_protocol::constants::{LEDGER_GROWTH_ENTRIES, LEDGER_INITIAL_ENTRIES};
+use ale_protocol::constants::{
+    LEDGER_GROWTH_ENTRIES, LEDGER_INITIAL_ENTRIES, MAX_REPUTATION_STEP, MAX_VOTE_DEPOSIT,
+};
 use ale_protocol::error::ProtocolError;
 use ale_protocol::events::{LedgerGrown, MemberJoined};
 use ale_protocol::instructions::JoinProof;
@@ -436,6 +438,20 @@ async fn bad_community_templates_are_refused() {
         (
             |p| p.consensus.initial_reputation = 0,
             ProtocolError::InvalidConsensusRule,
+        ),
+        // A huge reward per win would overflow reputation sums at settlement and
+        // leave the cursor stuck (THREATS.md, C-13).
+        (
+            |p| p.consensus.reward_per_win = MAX_REPUTATION_STEP + 1,
+            ProtocolError::InvalidConsensusRule,
+        ),
+        (
+            |p| p.consensus.initial_reputation = MAX_REPUTATION_STEP + 1,
+            ProtocolError::InvalidConsensusRule,
+        ),
+        (
+            |p| p.vote_deposit = MAX_VOTE_DEPOSIT + 1,
+            ProtocolError::VoteDepositTooHigh,
         ),
         (
             |p| p.commit_window_seconds = 10,

@@ -7,9 +7,7 @@ use ale_math::gamification::{level, BADGE_FIRST_TASK};
 use ale_protocol::constants::{MAX_ITEMS_PER_SETTLE, MAX_TICKET_ITEMS, MAX_VOTES_PER_SETTLE};
 use ale_protocol::error::ProtocolError;
 use ale_protocol::instructions::SealedBallot;
-use ale_protocol::state::{
-    assigned_items, item_states_mut, probe, Batch, Ticket, WeightRule,
-};
+use ale_protocol::state::{assigned_items, item_states_mut, probe, Batch, Ticket, WeightRule};
 use ale_sdk::pda;
 use ale_sdk::protocol as ix;
 use ale_sdk::transport::wire_size;
@@ -753,7 +751,10 @@ async fn a_full_round_leaves_no_items_for_latecomers() {
     let keeper = pool.env.rt.funded_wallet(1).await;
     let close = ix::close_expired_ticket(keeper.pubkey(), batch, &b, ticket);
     assert_error(
-        pool.env.rt.send(std::slice::from_ref(&close), &[&keeper]).await,
+        pool.env
+            .rt
+            .send(std::slice::from_ref(&close), &[&keeper])
+            .await,
         ProtocolError::TicketStillOpen,
     );
     pool.env

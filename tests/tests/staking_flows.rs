@@ -321,3 +321,45 @@ async fn bucket_b_pays_communities_pro_rata_to_paid_work_and_withholds_the_rest(
     assert_eq!(pot.total_drawn, drawn);
     assert_eq!(pot.total_forfeited, closed[1].allocation);
 }
+
+/// K-5. Nobody cranks for more than a ring of epochs while paid work is reported: the
+/// old epochs' slots are taken by the new reports. The crank forfeits their bucket B
+/// (never minted) and catches up instead of failing with EpochExpired for good.
+#[tokio::test]
+async fn a_crank_a_whole_ring_late_still_catches_up() {
+    use ale_staking::constants::EPOCH_RING_LEN;
+    let mut env = StakingEnv::with_params(7 * DAY, DAY).await;
+    let payer = env.rt.funded_wallet(1).await;
+    let community = solana_sdk::pubkey::Pubkey::new_unique();
+    let ix = forward(staking::register_community(
+        reporter(),
+        payer.pubkey(),
+        community,
+    ));
+    env.rt.send(&[ix], &[&payer]).await.unwrap();
+    env.crank().await.unwrap();
+    let genesis_ts = env.config().await.genesis_ts;
+    let late = EPOCH_RING_LEN as i64 + 6;
+    env.rt.warp_to_timestamp(genesis_ts + late * DAY).await;
+    let ix = forward(staking::report_paid_work(reporter(), community, ONE_ALE));
+    env.rt.send(&[ix], &[]).await.unwrap();
+
+    let mut calls = 0;
+    loop {
+        let outcome = env.crank().await.unwrap();
+        calls += 1;
+        if outcome.events::<InflationCranked>()[0].caught_up {
+            break;
+        }
+        assert!(calls < 100, "the crank does not catch up");
+    }
+    let pot = env.pot().await;
+    let config = env.config().await;
+    assert!(pot.total_forfeited > 0);
+    assert_eq!(
+        pot.total_drawn + pot.total_forfeited + pot.outstanding().unwrap(),
+        config.bucket_b_allocated
+    );
+    // The reported epoch is still in the ring, with its paid work.
+    assert_eq!(pot.slot(late as u64).unwrap().paid_work, ONE_ALE);
+}

@@ -73,7 +73,7 @@ pub enum ProtocolError {
     WrongVault,
     #[msg("item table is not the batch's")]
     WrongItemTable,
-    #[msg("token account is not the poster's refund account")]
+    #[msg("refund destination is not a token account of the batch's poster in the batch's mint")]
     WrongRefundAccount,
     #[msg("token account is not owned by the signer")]
     WrongTokenOwner,

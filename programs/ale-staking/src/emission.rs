@@ -76,6 +76,20 @@ pub fn advance_emission(
             withheld = add(withheld, emission.bucket_a)?;
         }
 
+        if pot.overtaken(epoch) {
+            // Nobody cranked for a whole ring of epochs: this epoch's slot already
+            // holds a later one, so its bucket B could never be drawn. It is forfeited
+            // (never minted) instead of failing, so the crank always catches up and
+            // staking never freezes (THREATS.md, K-5).
+            to_pot = add(to_pot, emission.bucket_b)?;
+            pot.total_forfeited = add(pot.total_forfeited, emission.bucket_b)?;
+            report.epochs_expired.push(EpochExpired {
+                epoch,
+                undrawn: emission.bucket_b,
+            });
+            t = segment_end;
+            continue;
+        }
         let (slot, expired) = pot.slot_mut(epoch)?;
         slot.allocation = add(slot.allocation, emission.bucket_b)?;
         to_pot = add(to_pot, emission.bucket_b)?;

@@ -62,7 +62,11 @@ pub fn probe(
     let count = item_count.max(1) as u64;
     let start = word(0) % count;
     // Nearest coprime at or above a random step in 1..count; 1 always is one.
-    let mut stride = if count > 2 { 1 + word(8) % (count - 1) } else { 1 };
+    let mut stride = if count > 2 {
+        1 + word(8) % (count - 1)
+    } else {
+        1
+    };
     while gcd(stride, count) != 1 {
         stride = if stride + 1 >= count { 1 } else { stride + 1 };
     }
@@ -111,7 +115,9 @@ mod tests {
     use super::*;
 
     fn walk(p: Probe, count: u64) -> Vec<u64> {
-        (0..count).map(|step| (p.start + step * p.stride) % count).collect()
+        (0..count)
+            .map(|step| (p.start + step * p.stride) % count)
+            .collect()
     }
 
     #[test]

@@ -74,6 +74,13 @@ impl RewardPot {
         Ok((&mut self.epochs[index], expired))
     }
 
+    /// Paid work of an epoch a whole ring later already holds `epoch`'s slot: the
+    /// crank fell EPOCH_RING_LEN epochs behind the reports.
+    pub fn overtaken(&self, epoch: u64) -> bool {
+        let slot = &self.epochs[(epoch % EPOCH_RING_LEN as u64) as usize];
+        slot.in_use != 0 && slot.epoch > epoch
+    }
+
     /// The slot holding `epoch`, if it is still in the ring.
     pub fn slot(&self, epoch: u64) -> Result<&EpochPot> {
         let slot = &self.epochs[(epoch % EPOCH_RING_LEN as u64) as usize];

@@ -8,8 +8,8 @@ use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::{TicketTaken, VotesCommitted};
 use crate::seeds;
 use crate::state::{
-    assigned_items, item_states_mut, ledger_entries_mut, probe, recent_slot_hash, Batch,
-    Community, ItemStatus, ItemTable, Ledger, Membership, Phase, Ticket,
+    assigned_items, item_states_mut, ledger_entries_mut, probe, recent_slot_hash, Batch, Community,
+    ItemStatus, ItemTable, Ledger, Membership, Phase, Ticket,
 };
 
 /// A member takes its ticket for the current round of a batch: a sortition seeded by
