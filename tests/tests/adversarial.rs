@@ -332,18 +332,43 @@ async fn self_paid_work_earns_no_more_from_bucket_b_than_its_fees_cost() {
     }
 }
 
-/// S-3. A worker that takes seats and never reveals pays for them: covered with the
-/// ticket's rent and reputation in protocol_pools::a_full_round_leaves_no_items_for_latecomers.
-/// Here: the keeper's crank closes it and takes the rent.
+/// S-3 and K-14. A worker that takes seats and never reveals pays for them: the
+/// keeper that closes its ticket takes the rent, and the member loses reputation
+/// (also in protocol_pools::a_full_round_leaves_no_items_for_latecomers). The batch
+/// cannot close before the ticket does, so that rent is never orphaned.
 #[tokio::test]
-async fn a_no_show_pays_the_keeper_that_closes_its_ticket() {
+async fn a_no_show_pays_the_keeper_and_holds_the_batch_open_until_closed() {
     let mut pool = Pool::new(params(3), 3).await;
     let (batch, b) = pool.post(1).await;
-    pool.take(0, batch, &b, 0).await.unwrap();
+    let salt = [1u8; 32];
+    for m in 0..3 {
+        pool.take(m, batch, &b, 0).await.unwrap();
+        pool.commit(m, batch, 0, &[1], salt).await.unwrap();
+    }
+    // Member 0 never reveals: two votes of three, the item stays pending.
+    let ballots = vec![(1, vec![1u8]), (2, vec![1u8])];
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
+    settle_all(&mut pool, batch).await;
+    pool.env.rt.warp_to_timestamp(b.deadline).await;
     pool.env
         .rt
-        .warp_to_timestamp(b.reveal_end(0).unwrap())
-        .await;
+        .send(&[ix::refund_expired(batch, &b, 1)], &[])
+        .await
+        .unwrap();
+    assert_eq!(pool.env.batch(batch).await.open_tickets, 1);
+
+    let close_batch = ix::close_batch(batch, &b);
+    let watched = [batch, b.vault, b.item_table];
+    let before = snapshot(&mut pool.env.rt, &watched).await;
+    assert_error(
+        pool.env
+            .rt
+            .send(std::slice::from_ref(&close_batch), &[])
+            .await,
+        ProtocolError::TicketsStillOpen,
+    );
+    assert_eq!(snapshot(&mut pool.env.rt, &watched).await, before);
+
     let ticket = pool.ticket(0, batch, 0);
     let rent = pool.env.rt.lamports(ticket).await;
     let keeper = Keypair::new();
@@ -351,6 +376,8 @@ async fn a_no_show_pays_the_keeper_that_closes_its_ticket() {
     pool.env.rt.send(&[close], &[&keeper]).await.unwrap();
     assert_eq!(pool.env.rt.lamports(keeper.pubkey()).await, rent);
     assert_eq!(pool.entries().await[0].reputation, 0);
+    pool.env.rt.send(&[close_batch], &[]).await.unwrap();
+    assert!(pool.env.rt.account(batch).await.is_none());
 }
 
 /// One move of the adversary (a poster with three Sybil members) among three honest,

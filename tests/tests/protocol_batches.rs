@@ -362,13 +362,46 @@ async fn bad_batches_are_refused() {
         AnchorErrorCode::AccountNotInitialized,
     );
 
-    // A fifth payment mint.
-    for _ in 0..4 {
+    // Junk one-item batches in throwaway mints take two slots, not the last two: those
+    // are kept for ALE and operator-vetted mints. Then a fifth mint of any kind.
+    let mut throwaway = Vec::new();
+    for _ in 0..3 {
         let authority = Keypair::new();
         let mint = env.rt.create_mint(&authority.pubkey(), 6).await;
-        let p = env.poster_of(mint, &authority, 1_000).await;
-        env.post_simple(&p, community, 1, 10).await.unwrap();
+        throwaway.push(env.poster_of(mint, &authority, 1_000).await);
     }
+    for p in &throwaway[..2] {
+        env.post_simple(p, community, 1, 10).await.unwrap();
+    }
+    let third = &throwaway[2];
+    let next = env.community(community).await.batch_count;
+    let params = env.batch_params(next, 1, 10, now + DAY);
+    let before = snapshot(&mut env.rt, &[community, third.token]).await;
+    assert_error(
+        env.post(third, community, params, 1).await,
+        ProtocolError::MintSlotsFull,
+    );
+    assert_eq!(
+        snapshot(&mut env.rt, &[community, third.token]).await,
+        before
+    );
+    let operator = env.operator.insecure_clone();
+    let rate = ale_protocol::state::ConversionRate {
+        mint: env.usd,
+        ale_numerator: 1,
+        denominator: 1,
+    };
+    env.rt
+        .send(
+            &[ix::set_conversion_rate(operator.pubkey(), rate)],
+            &[&operator],
+        )
+        .await
+        .unwrap();
+    let usd = env.usd_poster(1_000).await;
+    env.post_simple(&usd, community, 1, 10).await.unwrap();
+    let ale = env.ale_poster(1_000).await;
+    env.post_simple(&ale, community, 1, 10).await.unwrap();
     let authority = Keypair::new();
     let mint = env.rt.create_mint(&authority.pubkey(), 6).await;
     let fifth = env.poster_of(mint, &authority, 1_000).await;

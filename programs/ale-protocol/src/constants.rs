@@ -9,6 +9,8 @@ pub const MAX_CLASSES: u8 = 16;
 /// Payment mints one community can hold balances in. Ledger entries keep one claimable
 /// balance per slot, so the entry stays fixed-size (ALE, two stablecoins, one more).
 pub const MINT_SLOTS: usize = 4;
+/// Of a community's mint slots, how many only ALE and operator-vetted mints may take.
+pub const VETTED_MINT_SLOTS: usize = 2;
 
 /// Bytes of one ledger entry (state::LedgerEntry, checked there).
 pub const LEDGER_ENTRY_BYTES: u32 = 192;

@@ -81,7 +81,7 @@ pub enum ProtocolError {
     InsufficientFunds,
     #[msg("mint takes a transfer fee or otherwise delivers less than sent")]
     UnsupportedMint,
-    #[msg("community already holds balances in its maximum number of mints")]
+    #[msg("community already holds balances in its maximum number of mints (its last two slots are kept for ALE and operator-vetted mints)")]
     MintSlotsFull,
     #[msg("signer is not the batch's poster")]
     NotPoster,
@@ -161,6 +161,8 @@ pub enum ProtocolError {
     RefundWaitsForSettlement,
     #[msg("vote deposit is above the protocol's limit (MAX_VOTE_DEPOSIT)")]
     VoteDepositTooHigh,
+    #[msg("tickets of this batch are still open: reveal them or close them (close_expired_ticket) before closing the batch")]
+    TicketsStillOpen,
 }
 
 /// Maps an ale-math failure to a program error, logging where it happened.

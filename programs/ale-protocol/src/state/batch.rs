@@ -60,7 +60,10 @@ pub struct Batch {
     /// ends (so a relayer's last reveals and the settlement share a transaction).
     pub round_committed: u32,
     pub round_revealed: u32,
-    pub reserved: [u8; 20],
+    /// Tickets taken and not yet revealed or closed: the batch cannot close while any
+    /// exists, or their rent could never be reclaimed (THREATS.md, K-14).
+    pub open_tickets: u32,
+    pub reserved: [u8; 16],
 }
 
 /// Where a batch's clock stands.

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{MINT_SLOTS, NAME_LEN, SKILL_TAG_LEN};
+use crate::constants::{MINT_SLOTS, NAME_LEN, SKILL_TAG_LEN, VETTED_MINT_SLOTS};
 use crate::error::ProtocolError;
 
 /// Who may join.
@@ -125,11 +125,23 @@ pub struct Community {
 }
 
 impl Community {
-    /// The slot of `mint`, registering it if a slot is free.
-    pub fn mint_slot(&mut self, mint: Pubkey) -> Result<u8> {
+    /// The slot of `mint`, registering it if a slot is free. The last
+    /// VETTED_MINT_SLOTS free slots are kept for ALE and operator-vetted mints (`vetted`),
+    /// so junk batches in throwaway mints cannot lock a community out of the mints its
+    /// posters use (THREATS.md, C-8).
+    pub fn mint_slot(&mut self, mint: Pubkey, vetted: bool) -> Result<u8> {
         if let Some(i) = self.mints.iter().position(|m| *m == mint) {
             return Ok(i as u8);
         }
+        let free_slots = self
+            .mints
+            .iter()
+            .filter(|m| **m == Pubkey::default())
+            .count();
+        require!(
+            vetted || free_slots > VETTED_MINT_SLOTS,
+            ProtocolError::MintSlotsFull
+        );
         let free = self
             .mints
             .iter()

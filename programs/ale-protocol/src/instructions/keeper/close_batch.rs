@@ -26,6 +26,10 @@ impl CloseBatch<'_> {
             self.escrow.batch.is_finished() && self.escrow.batch.escrow_expected()? == 0,
             ProtocolError::BatchNotFinished
         );
+        require!(
+            self.escrow.batch.open_tickets == 0,
+            ProtocolError::TicketsStillOpen
+        );
         Ok(())
     }
 }

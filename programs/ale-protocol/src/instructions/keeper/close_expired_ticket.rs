@@ -17,7 +17,7 @@ pub struct CloseExpiredTicket<'info> {
     /// Receives the ticket's rent for cleaning it up.
     #[account(mut)]
     pub closer: Signer<'info>,
-    #[account(has_one = community)]
+    #[account(mut, has_one = community)]
     pub batch: Box<Account<'info, Batch>>,
     #[account(mut, seeds = [seeds::COMMUNITY, community.id.to_le_bytes().as_ref()], bump = community.bump)]
     pub community: Box<Account<'info, Community>>,
@@ -64,6 +64,8 @@ pub fn close_expired_ticket(ctx: Context<CloseExpiredTicket>) -> Result<()> {
         lost
     };
     community.total_reputation = community.total_reputation.safe_sub(lost).or_overflow()?;
+    let batch = &mut ctx.accounts.batch;
+    batch.open_tickets = batch.open_tickets.safe_sub(1).or_overflow()?;
     community.invariant()?;
     emit_cpi!(TicketExpired {
         ticket: ctx.accounts.ticket.key(),

@@ -160,7 +160,9 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         .price_per_item
         .safe_mul(params.item_count as u64)
         .or_overflow()?;
-    let mint_slot = ctx.accounts.community.mint_slot(ctx.accounts.mint.key())?;
+    let mint = ctx.accounts.mint.key();
+    let vetted = ctx.accounts.config.is_vetted(&mint);
+    let mint_slot = ctx.accounts.community.mint_slot(mint, vetted)?;
 
     token_interface::transfer_checked(
         CpiContext::new(
@@ -227,7 +229,8 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         round_seed_for: 0,
         round_committed: 0,
         round_revealed: 0,
-        reserved: [0; 20],
+        open_tickets: 0,
+        reserved: [0; 16],
     });
     let community = &mut ctx.accounts.community;
     community.batch_count = community.batch_count.safe_add(1).or_overflow()?;

@@ -144,6 +144,7 @@ pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) 
     }
     drop(data);
     let batch = &mut ctx.accounts.batch;
+    batch.open_tickets = batch.open_tickets.safe_sub(1).or_overflow()?;
     if ctx.accounts.ticket.round == batch.settled_rounds {
         batch.round_revealed = batch.round_revealed.safe_add(1).or_overflow()?;
         require!(

@@ -262,8 +262,9 @@ pub fn take_ticket(
         committed: sealed.is_some(),
         bump: ctx.bumps.ticket,
     });
+    let batch = &mut ctx.accounts.batch;
+    batch.open_tickets = batch.open_tickets.safe_add(1).or_overflow()?;
     if sealed.is_some() {
-        let batch = &mut ctx.accounts.batch;
         batch.round_committed = batch.round_committed.safe_add(1).or_overflow()?;
     }
     emit_cpi!(TicketTaken {
