@@ -662,3 +662,17 @@ fn an_adversary_among_honest_workers_gains_nothing() {
         assert!(gain <= 0, "the adversary gained {gain}");
     }
 }
+
+/// O-10. Someone initialised the programs before the operator: bootstrap says so and
+/// stops, instead of creating genesis communities under another admin.
+#[tokio::test]
+async fn bootstrap_refuses_a_deployment_someone_else_initialised() {
+    let mut env = ale_tests::ProtocolEnv::new().await;
+    let latecomer = env.rt.funded_wallet(10).await;
+    let genesis = ale_sdk::operator::Genesis::with_treasury(Pubkey::new_unique());
+    let error = ale_sdk::operator::bootstrap(&mut env.rt, &latecomer, &genesis)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("not by the operator"), "{error}");
+}
