@@ -196,10 +196,10 @@ mod tests {
         let commit = ale_ix(ale_protocol::ID, protocol_ix::CommitVotes::DISCRIMINATOR);
         let ixs = ComputeBudget::default().apply(&[take.clone(), commit.clone()]);
         assert_eq!(ixs.len(), 3);
-        let expected = with_margin(52_613) + with_margin(16_657) + 2 * BUMP_SEARCH_ALLOWANCE + 150;
+        let expected = with_margin(61_413) + with_margin(16_657) + 2 * BUMP_SEARCH_ALLOWANCE + 150;
         assert_eq!(ixs[0], Budget::set_compute_unit_limit(expected));
         assert_eq!(&ixs[1..], &[take, commit]);
-        assert!(with_margin(52_613) >= 52_613 * 5 / 4);
+        assert!(with_margin(61_413) >= 61_413 * 5 / 4);
     }
 
     #[test]
