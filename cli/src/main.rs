@@ -616,6 +616,7 @@ async fn actor(
             output(json, &done, human)?;
             if let Some(treasury) = treasury {
                 let done = operator::bootstrap(cluster, wallet, &Genesis::launch(treasury)).await?;
+                operator::ensure_admin(cluster, wallet).await?;
                 output(
                     json,
                     &(done.steps_sent, done.steps_already_done),
@@ -629,6 +630,7 @@ async fn actor(
         Command::Operator(OperatorCommand::Init { treasury }) => {
             let genesis = Genesis::launch(treasury);
             let done = operator::bootstrap(cluster, wallet, &genesis).await?;
+            operator::ensure_admin(cluster, wallet).await?;
             let communities: Vec<(String, String)> = done
                 .communities
                 .iter()

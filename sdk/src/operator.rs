@@ -178,25 +178,6 @@ pub async fn bootstrap<T: Transport>(
         done.steps_already_done += 1;
     }
 
-    // The first caller of an initialiser becomes its admin: one who got in between the
-    // deploy and these steps owns a deployment nobody should use (THREATS.md, O-10).
-    let staking_admin = t.read::<StakingConfig>(pda::staking_config()).await?.admin;
-    let protocol_admin = t
-        .read::<ProtocolConfig>(pda::protocol_config())
-        .await?
-        .admin;
-    for (program, admin) in [
-        ("ale-staking", staking_admin),
-        ("ale-protocol", protocol_admin),
-    ] {
-        if admin != operator.pubkey() {
-            return Err(SdkError::Input(format!(
-                "{program} was initialised by {admin}, not by the operator {}: do not use this deployment; deploy again under new program ids",
-                operator.pubkey()
-            )));
-        }
-    }
-
     let mut by_name = communities_by_name(t).await?;
     for spec in &genesis.communities {
         let address = match by_name.get(spec.name).copied() {
@@ -252,6 +233,31 @@ pub fn template(
         rate_limit_per_day: 0,
         max_members: 0,
     }
+}
+
+/// Fails unless `operator` is the admin of both programs' configs. The first caller of
+/// an initialiser becomes its admin: one who got in between a deploy and `bootstrap`
+/// owns a deployment nobody should use (THREATS.md, O-10). `ale operator deploy` and
+/// `ale operator init` run it after `bootstrap`; a market or demo that only uses a
+/// cluster someone else set up does not.
+pub async fn ensure_admin<T: Transport>(t: &mut T, operator: &Keypair) -> Result<()> {
+    let staking_admin = t.read::<StakingConfig>(pda::staking_config()).await?.admin;
+    let protocol_admin = t
+        .read::<ProtocolConfig>(pda::protocol_config())
+        .await?
+        .admin;
+    for (program, admin) in [
+        ("ale-staking", staking_admin),
+        ("ale-protocol", protocol_admin),
+    ] {
+        if admin != operator.pubkey() {
+            return Err(SdkError::Input(format!(
+                "{program} was initialised by {admin}, not by the operator {}: do not use this deployment; deploy again under new program ids",
+                operator.pubkey()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Creates a community with the next id; returns its address.

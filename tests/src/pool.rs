@@ -6,6 +6,8 @@ use ale_protocol::state::{Batch, LedgerEntry, WeightRule};
 use ale_sdk::pda;
 use ale_sdk::protocol as ix;
 use ale_sdk::protocol::vote_commitment;
+use ale_sdk::staking;
+use ale_sdk::transport::TxOutcome;
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::TransactionError;
@@ -184,5 +186,26 @@ impl Pool {
 
     pub async fn entries(&mut self) -> Vec<LedgerEntry> {
         self.env.ledger(&self.community).await.1
+    }
+
+    /// Once the first epoch is over (7 days after genesis, or now if later), cranks
+    /// inflation and sends a keeper's draw of the community's epoch-0 bucket B.
+    pub async fn draw_first_epoch(&mut self) -> Result<TxOutcome, TransactionError> {
+        let config: ale_staking::state::StakingConfig = self
+            .env
+            .rt
+            .anchor_account(pda::staking_config())
+            .await
+            .expect("staking config");
+        let now = self.env.rt.now().await;
+        let first_epoch_over = config.genesis_ts + 7 * 86_400;
+        self.env
+            .rt
+            .warp_to_timestamp(now.max(first_epoch_over))
+            .await;
+        self.env.rt.send(&[staking::crank_inflation()], &[]).await?;
+        let keeper = self.env.rt.funded_wallet(1).await;
+        let draw = ix::draw_community_rewards(keeper.pubkey(), self.community, 0);
+        self.env.rt.send_with_events(&[draw], &[&keeper]).await
     }
 }

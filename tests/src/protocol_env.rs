@@ -239,6 +239,24 @@ impl ProtocolEnv {
         self.post(poster, community, params, item_count).await
     }
 
+    /// The operator vets `mint` (a 1:1 conversion rate): its freeze authority is then
+    /// accepted, and it may take a community's reserved mint slots.
+    pub async fn vet_mint(&mut self, mint: Pubkey) {
+        let operator = self.operator.insecure_clone();
+        let rate = ale_protocol::state::ConversionRate {
+            mint,
+            ale_numerator: 1,
+            denominator: 1,
+        };
+        self.rt
+            .send(
+                &[ix::set_conversion_rate(operator.pubkey(), rate)],
+                &[&operator],
+            )
+            .await
+            .expect("set conversion rate");
+    }
+
     /// deposited = credited + fees + refunds + left in escrow, against the vault.
     pub async fn assert_escrow_conserved(&mut self, batch: Pubkey) {
         let b = self.batch(batch).await;

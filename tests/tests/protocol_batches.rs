@@ -385,19 +385,8 @@ async fn bad_batches_are_refused() {
         snapshot(&mut env.rt, &[community, third.token]).await,
         before
     );
-    let operator = env.operator.insecure_clone();
-    let rate = ale_protocol::state::ConversionRate {
-        mint: env.usd,
-        ale_numerator: 1,
-        denominator: 1,
-    };
-    env.rt
-        .send(
-            &[ix::set_conversion_rate(operator.pubkey(), rate)],
-            &[&operator],
-        )
-        .await
-        .unwrap();
+    let usd_mint = env.usd;
+    env.vet_mint(usd_mint).await;
     let usd = env.usd_poster(1_000).await;
     env.post_simple(&usd, community, 1, 10).await.unwrap();
     let ale = env.ale_poster(1_000).await;
@@ -735,18 +724,6 @@ async fn a_freeze_authority_needs_the_operators_vetting() {
     );
     assert_eq!(snapshot(&mut env.rt, &watched).await, before);
 
-    let operator = env.operator.insecure_clone();
-    let rate = ale_protocol::state::ConversionRate {
-        mint: poster.mint,
-        ale_numerator: 1,
-        denominator: 1,
-    };
-    env.rt
-        .send(
-            &[ix::set_conversion_rate(operator.pubkey(), rate)],
-            &[&operator],
-        )
-        .await
-        .unwrap();
+    env.vet_mint(poster.mint).await;
     env.post(&poster, community, params, 10).await.unwrap();
 }
