@@ -429,8 +429,9 @@ async fn play_round(pool: &mut Pool, batch: Pubkey, plan: &[(usize, Act)]) {
 }
 
 /// The adversary's holdings in ALE base units: its token accounts, and its Sybils'
-/// pay, deposits and bucket-B rewards claimable in the ledger (counted whether or not
-/// their stake would let them claim, so the figure errs in the adversary's favour).
+/// pay, deposits and bucket-B rewards claimable in the ledger. The Sybils hold no
+/// stake, so their bucket-B share on their initial reputation is forfeited at claim
+/// and not counted (THREATS.md, B-9: a staked fresh identity would draw it).
 async fn adversary_value(pool: &mut Pool, accounts: &[Pubkey]) -> u64 {
     let mut value = 0;
     for &account in accounts {
@@ -438,19 +439,8 @@ async fn adversary_value(pool: &mut Pool, accounts: &[Pubkey]) -> u64 {
             value += pool.env.rt.token_balance(account).await;
         }
     }
-    let per_reputation = pool
-        .env
-        .community(pool.community)
-        .await
-        .reward_per_reputation;
     for e in pool.entries().await.iter().skip(SYBILS[0]) {
-        let pending = ale_math::accumulator::pending_reward(
-            e.reputation,
-            per_reputation,
-            e.reward_checkpoint(),
-        )
-        .unwrap();
-        value += e.claimable[0] + e.deposit_claimable + e.ale_reward_claimable + pending;
+        value += e.claimable[0] + e.deposit_claimable;
     }
     value
 }
