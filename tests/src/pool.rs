@@ -208,4 +208,34 @@ impl Pool {
         let draw = ix::draw_community_rewards(keeper.pubkey(), self.community, 0);
         self.env.rt.send_with_events(&[draw], &[&keeper]).await
     }
+
+    /// A new member holding `ale` ALE from the genesis distribution, `staked` of it
+    /// staked before it joins (so its stake covers its whole accrual window).
+    pub async fn add_ale_member(&mut self, ale: u64, staked: u64) -> Poster {
+        let holder = self.env.ale_poster(ale).await;
+        if staked > 0 {
+            let ixs = [
+                staking::open_stake_account(holder.wallet.pubkey()),
+                staking::crank_inflation(),
+                staking::stake(holder.wallet.pubkey(), holder.token, staked),
+            ];
+            self.env
+                .rt
+                .send(&ixs, &[&holder.wallet])
+                .await
+                .expect("stake");
+        }
+        self.add_member(&holder.wallet).await;
+        holder
+    }
+
+    /// From now on settlement pays its fees into new ALE accounts of the treasury and
+    /// the creator (batches posted in ALE).
+    pub async fn pay_fees_in_ale(&mut self) {
+        let ale = pda::ale_mint();
+        let creator = self.env.community(self.community).await.creator;
+        let treasury = self.env.treasury.pubkey();
+        self.treasury_token = self.env.rt.create_token_account(&ale, &treasury).await;
+        self.creator_token = self.env.rt.create_token_account(&ale, &creator).await;
+    }
 }

@@ -7,7 +7,7 @@ use ale_math::inflation::ONE_ALE;
 use ale_protocol::error::ProtocolError;
 use ale_protocol::events::{CommunityRewardsDrawn, RoundSettled};
 use ale_protocol::state::{item_states_mut, ItemStatus};
-use ale_sdk::{pda, protocol as ix, staking};
+use ale_sdk::{pda, protocol as ix};
 use ale_staking::error::StakingError;
 use ale_tests::pool::{params, Pool, PRICE};
 use ale_tests::{assert_error, snapshot, Poster};
@@ -246,23 +246,10 @@ struct SelfPaid {
 /// do it, and a keeper draws the community's bucket-B share of the epoch.
 async fn self_paid_job(price: u64) -> SelfPaid {
     let mut pool = Pool::new(params(3), 0).await;
-    let mut holders = Vec::new();
     for _ in 0..3 {
-        let holder = pool.env.ale_poster(100 * ONE_ALE).await;
-        let ixs = [
-            staking::open_stake_account(holder.wallet.pubkey()),
-            staking::crank_inflation(),
-            staking::stake(holder.wallet.pubkey(), holder.token, 50 * ONE_ALE),
-        ];
-        pool.env.rt.send(&ixs, &[&holder.wallet]).await.unwrap();
-        pool.add_member(&holder.wallet).await;
-        holders.push(holder);
+        pool.add_ale_member(100 * ONE_ALE, 50 * ONE_ALE).await;
     }
-    let ale = pda::ale_mint();
-    let creator = pool.env.community(pool.community).await.creator;
-    let treasury = pool.env.treasury.pubkey();
-    let treasury_ale = pool.env.rt.create_token_account(&ale, &treasury).await;
-    let creator_ale = pool.env.rt.create_token_account(&ale, &creator).await;
+    pool.pay_fees_in_ale().await;
     let poster = pool.env.ale_poster(10 * ONE_ALE).await;
     let funds = pool.env.rt.token_balance(poster.token).await;
     let batch = pool
@@ -272,10 +259,9 @@ async fn self_paid_job(price: u64) -> SelfPaid {
         .unwrap();
     let b = pool.env.batch(batch).await;
     vote_round(&mut pool, batch, &[0, 1, 2], |_, _| vec![0]).await;
-    let settle = ix::settle_round(batch, &b, treasury_ale, creator_ale, 0, 1);
-    pool.env.rt.send(&[settle], &[]).await.unwrap();
+    pool.settle(batch, &b, 0, 1).await.unwrap();
 
-    let protocol_fees = pool.env.rt.token_balance(treasury_ale).await;
+    let protocol_fees = pool.env.rt.token_balance(pool.treasury_token).await;
     let bucket_b = match pool.draw_first_epoch().await {
         Ok(outcome) => outcome.events::<CommunityRewardsDrawn>()[0].drawn,
         Err(e) => {
@@ -294,7 +280,7 @@ async fn self_paid_job(price: u64) -> SelfPaid {
     assert!(pot.epochs[0].allocation > bucket_b, "the cap binds");
     SelfPaid {
         spent,
-        recovered: pay + pool.env.rt.token_balance(creator_ale).await + bucket_b,
+        recovered: pay + pool.env.rt.token_balance(pool.creator_token).await + bucket_b,
         protocol_fees,
         bucket_b,
     }
@@ -463,11 +449,8 @@ async fn adversary_run(moves: Vec<Move>) -> i128 {
     pool.poster = honest_poster;
     let (warmup, _) = pool.post(PROBATION_WINS).await;
     vote_round(&mut pool, warmup, &HONEST, |_, items| vec![1; items.len()]).await;
+    pool.pay_fees_in_ale().await;
     let ale = pda::ale_mint();
-    let treasury = pool.env.treasury.pubkey();
-    let creator = pool.env.community(pool.community).await.creator;
-    pool.treasury_token = pool.env.rt.create_token_account(&ale, &treasury).await;
-    pool.creator_token = pool.env.rt.create_token_account(&ale, &creator).await;
     settle_all(&mut pool, warmup).await;
     for _ in SYBILS {
         let sybil = pool.env.rt.funded_wallet(1).await;

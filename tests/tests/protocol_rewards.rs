@@ -54,19 +54,11 @@ async fn bucket_b_pays_members_pro_rata_to_reputation_only_with_stake_for_the_wi
     let mut pool = Pool::new(params(3), 0).await;
     // Alice and Carol stake before they join; Bob joins without stake.
     let mut holders = Vec::new();
-    for staked in [true, false, true] {
-        let holder = pool.env.ale_poster(100 * ONE_ALE).await;
-        if staked {
-            stake(&mut pool, &holder, 50 * ONE_ALE).await;
-        }
-        pool.add_member(&holder.wallet).await;
-        holders.push(holder);
+    for staked in [50 * ONE_ALE, 0, 50 * ONE_ALE] {
+        holders.push(pool.add_ale_member(100 * ONE_ALE, staked).await);
     }
-    let ale = pda::ale_mint();
-    let creator = pool.env.community(pool.community).await.creator;
-    let treasury = pool.env.treasury.pubkey();
-    let treasury_ale = pool.env.rt.create_token_account(&ale, &treasury).await;
-    let creator_ale = pool.env.rt.create_token_account(&ale, &creator).await;
+    pool.pay_fees_in_ale().await;
+    let (treasury_ale, creator_ale) = (pool.treasury_token, pool.creator_token);
     let poster = pool.env.ale_poster(10 * ONE_ALE).await;
     decide_one_item(&mut pool, &poster, ONE_ALE, treasury_ale, creator_ale).await;
 

@@ -35,11 +35,14 @@ impl ProtocolConfig {
     /// ALE, or a mint the operator gave a conversion rate: the mints whose freeze
     /// authority the protocol accepts (mint_policy).
     pub fn is_vetted(&self, mint: &Pubkey) -> bool {
-        *mint == self.ale_mint
-            || self
-                .conversion_rates
-                .iter()
-                .any(|r| r.mint == *mint && r.denominator > 0)
+        *mint == self.ale_mint || self.rate_of(mint).is_some()
+    }
+
+    /// The operator's conversion rate for `mint`, if it set one.
+    fn rate_of(&self, mint: &Pubkey) -> Option<&ConversionRate> {
+        self.conversion_rates
+            .iter()
+            .find(|r| r.mint == *mint && r.denominator > 0)
     }
 
     /// Paid work, in ALE base units, of `amount` of `mint` (0 when the mint has no rate).
@@ -47,11 +50,7 @@ impl ProtocolConfig {
         if *mint == self.ale_mint {
             return Ok(amount);
         }
-        let Some(rate) = self
-            .conversion_rates
-            .iter()
-            .find(|r| r.mint == *mint && r.denominator > 0)
-        else {
+        let Some(rate) = self.rate_of(mint) else {
             return Ok(0);
         };
         ale_math::checked::mul_div_floor(amount, rate.ale_numerator, rate.denominator)

@@ -34,8 +34,9 @@ pub struct RefundExpired<'info> {
 impl RefundExpired<'_> {
     pub fn validate(&self, max_items: u32) -> Result<()> {
         self.refund_to.validate(&self.escrow.batch)?;
+        let now = Clock::get()?.unix_timestamp;
         require!(
-            Clock::get()?.unix_timestamp >= self.escrow.batch.deadline,
+            now >= self.escrow.batch.deadline,
             ProtocolError::DeadlineNotReached
         );
         // Votes committed in the open round are revealed and settled first: a refund
@@ -46,7 +47,7 @@ impl RefundExpired<'_> {
         let batch = &self.escrow.batch;
         let settle_grace_end = batch.reveal_end(batch.settled_rounds.safe_add(1).or_overflow()?)?;
         require!(
-            batch.round_committed == 0 || Clock::get()?.unix_timestamp >= settle_grace_end,
+            batch.round_committed == 0 || now >= settle_grace_end,
             ProtocolError::RefundWaitsForSettlement
         );
         require!(
