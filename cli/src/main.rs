@@ -8,7 +8,9 @@ use std::str::FromStr;
 use crate::cluster::Cluster;
 use ale_keeper::{Keeper, KeeperConfig};
 use ale_lab::market::{run_market, run_market_embedded, MarketPlan, MarketReport};
-use ale_lab::sim::{search, Dataset};
+use ale_lab::sim::baselines::majority;
+use ale_lab::sim::budget::{BudgetRule, ALE_RULE};
+use ale_lab::sim::{curve, search, Dataset};
 use ale_protocol::state::{Community, ConversionRate, JoinRule, Ticket};
 use ale_sdk::operator::{self, Genesis};
 use ale_sdk::worker::BallotStore;
@@ -174,15 +176,34 @@ enum Command {
     /// Wallet and token helpers (some only on the embedded runtime).
     #[command(subcommand)]
     Wallet(WalletCommand),
-    /// Replays crowd datasets through the consensus rule, searches its parameters,
-    /// and prints the quality report (markdown).
+    /// Replays crowd datasets through the consensus rule. With `--budgets`, prints the
+    /// quality curve: accuracy at each share of the answers for the budgeted ALE rule,
+    /// majority vote on the same share, Dawid–Skene on all and the known-confusion
+    /// ceiling. Without, searches the template's parameters and prints that report.
     Quality {
-        /// Folder of datasets (each a folder with answer.csv and truth.csv).
-        #[arg(long, default_value = "../shared/datasets")]
-        datasets: PathBuf,
+        /// Dataset folders (answer.csv + truth.csv), or folders of them.
+        #[arg(default_values = ["../shared/datasets"])]
+        paths: Vec<PathBuf>,
         /// Rows of the search to print.
         #[arg(long, default_value_t = 8)]
         top: usize,
+        /// Shares of the answers to buy, in percent (for example 10,20,50,100).
+        #[arg(long, value_delimiter = ',')]
+        budgets: Vec<f64>,
+        /// Random arrival orders per share.
+        #[arg(long, default_value_t = 20)]
+        orders: u64,
+        /// The poster's target confidence, in percent: an item stops once its
+        /// posterior reaches it (by default only the budget stops items).
+        #[arg(long)]
+        target: Option<f64>,
+        /// Also draw the curve into this PNG file.
+        #[arg(long)]
+        plot: Option<PathBuf>,
+        /// Also check the targets (50%: within 1.5 points of Dawid–Skene on all; 40%:
+        /// at least majority vote on all).
+        #[arg(long)]
+        targets: bool,
     },
 }
 
@@ -432,7 +453,36 @@ async fn main() -> Result<()> {
                 out.display()
             );
         }
-        Command::Quality { datasets, top } => print!("{}", quality(&datasets, top)?),
+        Command::Quality {
+            paths,
+            top,
+            budgets,
+            orders,
+            target,
+            plot,
+            targets,
+        } => {
+            let sets = load_paths(&paths)?;
+            if budgets.is_empty() {
+                print!("{}", quality(&sets, top)?);
+            } else {
+                let mut rule = ALE_RULE;
+                if let Some(target) = target {
+                    if !(50.0..100.0).contains(&target) {
+                        bail!("--target is a confidence in percent, in [50, 100): {target}");
+                    }
+                    rule.target_confidence = target / 100.0;
+                }
+                let curve = QualityCurve {
+                    rule,
+                    shares: budget_shares(&budgets)?,
+                    orders,
+                    plot,
+                    targets,
+                };
+                print!("{}", curve.run(&sets, cli.json)?);
+            }
+        }
         Command::Bench {
             dataset,
             slice,
@@ -462,8 +512,9 @@ async fn main() -> Result<()> {
             }
         }
         Command::Bench { datasets, .. } => {
-            print!("{}", quality(&datasets, 5)?);
-            for ds in load_all(&datasets)? {
+            let sets = load_all(&datasets)?;
+            print!("{}", quality(&sets, 5)?);
+            for ds in &sets {
                 let report = run_market_embedded(&ds, &MarketPlan::template(), false).await?;
                 println!();
                 print!("{}", report.render());
@@ -959,10 +1010,89 @@ fn load_all(dir: &PathBuf) -> Result<Vec<Dataset>> {
     dirs.iter().map(|d| Dataset::load(d)).collect()
 }
 
-/// The quality report: every dataset, the template defaults and the search's best.
-fn quality(datasets: &PathBuf, top: usize) -> Result<String> {
-    let sets = load_all(datasets)?;
+/// Every dataset among `paths`: a folder with answer.csv is one, any other folder is
+/// read for datasets one level down.
+fn load_paths(paths: &[PathBuf]) -> Result<Vec<Dataset>> {
+    let mut sets = Vec::new();
+    for path in paths {
+        if path.join("answer.csv").is_file() {
+            sets.push(Dataset::load(path)?);
+        } else {
+            sets.extend(load_all(path)?);
+        }
+    }
+    if sets.is_empty() {
+        bail!("no dataset (a folder with answer.csv and truth.csv) among the paths given");
+    }
+    Ok(sets)
+}
+
+/// The search report: every dataset, the template defaults and the search's best.
+fn quality(sets: &[Dataset], top: usize) -> Result<String> {
     let refs: Vec<_> = sets.iter().map(search::baselines).collect::<Result<_>>()?;
-    let candidates = search::search(&sets, &refs)?;
-    search::report(&sets, &refs, &candidates, top)
+    let candidates = search::search(sets, &refs)?;
+    search::report(sets, &refs, &candidates, top)
+}
+
+/// Percentages in (0, 100] as shares in (0, 1], in the order given.
+fn budget_shares(budgets: &[f64]) -> Result<Vec<f64>> {
+    budgets
+        .iter()
+        .map(|&b| {
+            if b > 0.0 && b <= 100.0 {
+                Ok(b / 100.0)
+            } else {
+                Err(anyhow!("a budget is a share of the answers in percent, in (0, 100]: {b}"))
+            }
+        })
+        .collect()
+}
+
+/// `ale quality --budgets`: the curve of every dataset as markdown (or JSON rows),
+/// optionally plotted and checked against the targets.
+struct QualityCurve {
+    rule: BudgetRule,
+    shares: Vec<f64>,
+    orders: u64,
+    plot: Option<PathBuf>,
+    targets: bool,
+}
+
+impl QualityCurve {
+    fn run(&self, sets: &[Dataset], json: bool) -> Result<String> {
+        if self.orders == 0 {
+            bail!("--orders must be at least 1");
+        }
+        let mut rows = Vec::new();
+        for ds in sets {
+            rows.extend(curve::curve(ds, &self.rule, &self.shares, self.orders));
+        }
+        if let Some(path) = &self.plot {
+            curve::plot(&rows, path)?;
+        }
+        let mut out = if json {
+            serde_json::to_string_pretty(&rows)? + "\n"
+        } else {
+            curve::markdown(&rows, self.orders)
+        };
+        if self.targets {
+            let majority_all: Vec<(String, f64)> = sets
+                .iter()
+                .map(|ds| (ds.name.clone(), ds.accuracy(&majority(ds))))
+                .collect();
+            let checks = curve::targets(&rows, &majority_all);
+            if checks.is_empty() {
+                bail!("--targets needs the 40 and 50 budgets");
+            }
+            // The targets go to stderr under --json, so stdout stays one JSON document.
+            let table = curve::targets_markdown(&checks);
+            if json {
+                eprint!("{table}");
+            } else {
+                out.push_str("### Targets\n\n");
+                out.push_str(&table);
+            }
+        }
+        Ok(out)
+    }
 }

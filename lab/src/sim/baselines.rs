@@ -11,13 +11,13 @@ pub fn majority(ds: &Dataset) -> Vec<Option<u8>> {
     for a in &ds.answers {
         counts[a.item][a.label as usize] += 1;
     }
-    counts
-        .iter()
-        .map(|c| {
-            let best = (0..k).max_by_key(|&l| (c[l], std::cmp::Reverse(l)))?;
-            (c[best] > 0).then_some(best as u8)
-        })
-        .collect()
+    counts.iter().map(|c| plurality(c)).collect()
+}
+
+/// The label of most votes (ties to the lowest), none without votes.
+fn plurality(counts: &[u32]) -> Option<u8> {
+    let best = (0..counts.len()).max_by_key(|&l| (counts[l], std::cmp::Reverse(l)))?;
+    (counts[best] > 0).then_some(best as u8)
 }
 
 /// Dawid–Skene on all the dataset's votes: the most probable label per item.
@@ -122,4 +122,27 @@ pub fn log_confusion(counts: &[Vec<Vec<f64>>]) -> Vec<Vec<Vec<f64>>> {
                 .collect()
         })
         .collect()
+}
+
+/// Majority vote on `share` of each item's answers (rounded so that the total is
+/// `share` of all the answers), taken in the random order drawn from `seed`: (labels,
+/// answers used).
+pub fn majority_labels(ds: &Dataset, share: f64, seed: u64) -> (Vec<Option<u8>>, usize) {
+    let k = ds.num_classes as usize;
+    let (mut wanted, mut used) = (0.0, 0usize);
+    let labels = ds
+        .item_queues(|_| true, Some(seed))
+        .iter()
+        .map(|queue| {
+            wanted += queue.len() as f64 * share;
+            let take = (wanted.round() as usize).saturating_sub(used).min(queue.len());
+            used += take;
+            let mut counts = vec![0u32; k];
+            for &(_, label) in &queue[..take] {
+                counts[label as usize] += 1;
+            }
+            plurality(&counts)
+        })
+        .collect();
+    (labels, used)
 }

@@ -6,6 +6,8 @@
 
 pub mod adaptive_em;
 pub mod baselines;
+pub mod budget;
+pub mod curve;
 pub mod dataset;
 pub mod known_confusion;
 pub mod online_confusion;
