@@ -159,3 +159,53 @@ fn template_defaults_are_the_searchs_best() {
         "re-run `ale quality` and update ale-math's defaults::MANY_CLASSES"
     );
 }
+
+/// A dataset of any shape: `items` items of `classes` labels, `votes` answers each from
+/// workers right with probability 0.55 to 0.95 (otherwise a uniform wrong label).
+fn synthetic(items: usize, classes: u8, votes: usize, workers: usize) -> Dataset {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let skill: Vec<f64> = (0..workers).map(|w| 0.55 + 0.4 * w as f64 / workers as f64).collect();
+    let truth: Vec<u8> = (0..items).map(|_| rng.gen_range(0..classes)).collect();
+    let mut answers = Vec::new();
+    for (item, &t) in truth.iter().enumerate() {
+        for v in 0..votes {
+            let worker = (item * 7 + v * 13) % workers;
+            let label = if rng.gen_bool(skill[worker]) {
+                t
+            } else {
+                (t + rng.gen_range(1..classes)) % classes
+            };
+            answers.push(Answer { item, worker, label });
+        }
+    }
+    Dataset {
+        name: format!("synthetic {classes} classes, {votes} votes"),
+        num_classes: classes,
+        items,
+        workers,
+        answers,
+        truth: truth.into_iter().map(Some).collect(),
+        question_ids: (0..items).map(|i| i.to_string()).collect(),
+    }
+}
+
+#[test]
+fn the_budget_curve_takes_any_class_count_and_three_votes_an_item() {
+    use ale_lab::sim::budget::ALE_RULE;
+    use ale_lab::sim::curve::{curve, ALE, DAWID_SKENE_ALL};
+    for ds in [synthetic(300, 4, 6, 40), synthetic(400, 2, 3, 30)] {
+        let shares = [0.4, 0.5, 1.0];
+        let rows = curve(&ds, &ALE_RULE, &shares, 3);
+        assert_eq!(rows.len(), shares.len() * 3 + 1, "{}", ds.name);
+        let per_item = ds.answers.len() as f64 / ds.items as f64;
+        for row in &rows {
+            assert!((0.0..=1.0).contains(&row.mean) && row.p10 <= row.mean + 1e-12);
+            assert!(row.votes_per_item <= row.share * per_item + 1e-9, "{row:?}");
+        }
+        let ale_all = rows.iter().find(|r| r.method == ALE && r.share == 1.0).unwrap();
+        let ds_all = rows.iter().find(|r| r.method == DAWID_SKENE_ALL).unwrap();
+        // With every answer bought, the closing re-score is Dawid–Skene on all of them.
+        assert!((ale_all.mean - ds_all.mean).abs() <= 0.02, "{ale_all:?} {ds_all:?}");
+    }
+}
