@@ -515,7 +515,7 @@ async fn main() -> Result<()> {
             let sets = load_all(&datasets)?;
             print!("{}", quality(&sets, 5)?);
             for ds in &sets {
-                let report = run_market_embedded(&ds, &MarketPlan::template(), false).await?;
+                let report = run_market_embedded(ds, &MarketPlan::template(), false).await?;
                 println!();
                 print!("{}", report.render());
             }
@@ -1042,7 +1042,9 @@ fn budget_shares(budgets: &[f64]) -> Result<Vec<f64>> {
             if b > 0.0 && b <= 100.0 {
                 Ok(b / 100.0)
             } else {
-                Err(anyhow!("a budget is a share of the answers in percent, in (0, 100]: {b}"))
+                Err(anyhow!(
+                    "a budget is a share of the answers in percent, in (0, 100]: {b}"
+                ))
             }
         })
         .collect()

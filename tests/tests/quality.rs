@@ -165,7 +165,9 @@ fn template_defaults_are_the_searchs_best() {
 fn synthetic(items: usize, classes: u8, votes: usize, workers: usize) -> Dataset {
     use rand::{Rng, SeedableRng};
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-    let skill: Vec<f64> = (0..workers).map(|w| 0.55 + 0.4 * w as f64 / workers as f64).collect();
+    let skill: Vec<f64> = (0..workers)
+        .map(|w| 0.55 + 0.4 * w as f64 / workers as f64)
+        .collect();
     let truth: Vec<u8> = (0..items).map(|_| rng.gen_range(0..classes)).collect();
     let mut answers = Vec::new();
     for (item, &t) in truth.iter().enumerate() {
@@ -176,7 +178,11 @@ fn synthetic(items: usize, classes: u8, votes: usize, workers: usize) -> Dataset
             } else {
                 (t + rng.gen_range(1..classes)) % classes
             };
-            answers.push(Answer { item, worker, label });
+            answers.push(Answer {
+                item,
+                worker,
+                label,
+            });
         }
     }
     Dataset {
@@ -203,9 +209,15 @@ fn the_budget_curve_takes_any_class_count_and_three_votes_an_item() {
             assert!((0.0..=1.0).contains(&row.mean) && row.p10 <= row.mean + 1e-12);
             assert!(row.votes_per_item <= row.share * per_item + 1e-9, "{row:?}");
         }
-        let ale_all = rows.iter().find(|r| r.method == ALE && r.share == 1.0).unwrap();
+        let ale_all = rows
+            .iter()
+            .find(|r| r.method == ALE && r.share == 1.0)
+            .unwrap();
         let ds_all = rows.iter().find(|r| r.method == DAWID_SKENE_ALL).unwrap();
         // With every answer bought, the closing re-score is Dawid–Skene on all of them.
-        assert!((ale_all.mean - ds_all.mean).abs() <= 0.02, "{ale_all:?} {ds_all:?}");
+        assert!(
+            (ale_all.mean - ds_all.mean).abs() <= 0.02,
+            "{ale_all:?} {ds_all:?}"
+        );
     }
 }

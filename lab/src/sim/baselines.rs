@@ -135,7 +135,9 @@ pub fn majority_labels(ds: &Dataset, share: f64, seed: u64) -> (Vec<Option<u8>>,
         .iter()
         .map(|queue| {
             wanted += queue.len() as f64 * share;
-            let take = (wanted.round() as usize).saturating_sub(used).min(queue.len());
+            let take = (wanted.round() as usize)
+                .saturating_sub(used)
+                .min(queue.len());
             used += take;
             let mut counts = vec![0u32; k];
             for &(_, label) in &queue[..take] {

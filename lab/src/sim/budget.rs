@@ -127,7 +127,13 @@ pub fn budgeted(
         // ties by item index (on chain: by the round's seed).
         let mut ranked: Vec<(bool, f64, usize)> = (0..ds.items)
             .filter(|&i| open[i] && taken[i] < queues[i].len())
-            .map(|i| (taken[i] >= rule.min_votes, leading_posterior(&costs[i]).1, i))
+            .map(|i| {
+                (
+                    taken[i] >= rule.min_votes,
+                    leading_posterior(&costs[i]).1,
+                    i,
+                )
+            })
             .collect();
         if ranked.is_empty() {
             break;
@@ -223,8 +229,12 @@ fn rescore(
         let mut item_costs = vec![vec![0f64; k]; items];
         for &(item, worker, said) in cast {
             for t in 0..k {
-                item_costs[item][t] +=
-                    shrunk_cost(&confusion[worker][t], &pool[t], said as usize, rule.rescore_prior);
+                item_costs[item][t] += shrunk_cost(
+                    &confusion[worker][t],
+                    &pool[t],
+                    said as usize,
+                    rule.rescore_prior,
+                );
             }
         }
         for item in (0..items).filter(|&i| answered[i]) {

@@ -107,9 +107,8 @@ pub fn curve(ds: &Dataset, rule: &BudgetRule, shares: &[f64], orders: u64) -> Ve
 }
 
 fn find<'a>(rows: &'a [Row], dataset: &str, method: &str, share: f64) -> Option<&'a Row> {
-    rows.iter().find(|r| {
-        r.dataset == dataset && r.method == method && (r.share - share).abs() < 1e-9
-    })
+    rows.iter()
+        .find(|r| r.dataset == dataset && r.method == method && (r.share - share).abs() < 1e-9)
 }
 
 fn datasets_of(rows: &[Row]) -> Vec<&str> {
@@ -250,18 +249,26 @@ pub fn plot(rows: &[Row], path: &Path) -> Result<()> {
     use plotters::prelude::*;
     let font = std::fs::read(PLOT_FONT)
         .with_context(|| format!("read the plot's font {PLOT_FONT} (fonts-dejavu-core)"))?;
-    plotters::style::register_font("sans-serif", FontStyle::Normal, Box::leak(font.into_boxed_slice()))
-        .map_err(|_| anyhow!("{PLOT_FONT} is not a font"))?;
+    plotters::style::register_font(
+        "sans-serif",
+        FontStyle::Normal,
+        Box::leak(font.into_boxed_slice()),
+    )
+    .map_err(|_| anyhow!("{PLOT_FONT} is not a font"))?;
     let names = datasets_of(rows);
     let columns = names.len().clamp(1, 2);
     let lines = names.len().div_ceil(columns).max(1);
-    let root = BitMapBackend::new(path, (640 * columns as u32, 440 * lines as u32))
-        .into_drawing_area();
+    let root =
+        BitMapBackend::new(path, (640 * columns as u32, 440 * lines as u32)).into_drawing_area();
     root.fill(&WHITE)?;
     let methods: [(&str, &str, RGBColor); 4] = [
         (ALE, "ALE", RGBColor(200, 30, 30)),
         (MAJORITY_VOTE, "majority vote", RGBColor(40, 90, 200)),
-        (KNOWN_CONFUSION, "known confusion (ceiling)", RGBColor(30, 150, 60)),
+        (
+            KNOWN_CONFUSION,
+            "known confusion (ceiling)",
+            RGBColor(30, 150, 60),
+        ),
         (DAWID_SKENE_ALL, "Dawid–Skene on all", RGBColor(90, 90, 90)),
     ];
     for (panel, name) in root.split_evenly((lines, columns)).iter().zip(&names) {
@@ -290,7 +297,9 @@ pub fn plot(rows: &[Row], path: &Path) -> Result<()> {
         for (method, label, color) in methods {
             let points = of(method);
             let line = if method == DAWID_SKENE_ALL {
-                points.first().map_or(Vec::new(), |&(_, y)| vec![(0.0, y), (100.0, y)])
+                points
+                    .first()
+                    .map_or(Vec::new(), |&(_, y)| vec![(0.0, y), (100.0, y)])
             } else {
                 points
             };
@@ -300,7 +309,9 @@ pub fn plot(rows: &[Row], path: &Path) -> Result<()> {
             chart
                 .draw_series(LineSeries::new(line.clone(), color.stroke_width(2)))?
                 .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+                });
             if method != DAWID_SKENE_ALL {
                 chart.draw_series(line.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
             }
@@ -342,13 +353,30 @@ mod tests {
             votes_per_item: 5.0,
         };
         let json = serde_json::to_value(&row).unwrap();
-        let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
         keys.sort();
         assert_eq!(
             keys,
-            ["dataset", "mean", "method", "p10", "sd", "share", "votes_per_item"]
+            [
+                "dataset",
+                "mean",
+                "method",
+                "p10",
+                "sd",
+                "share",
+                "votes_per_item"
+            ]
         );
-        assert!(json.as_object().unwrap().values().all(|v| !v.is_object() && !v.is_array()));
+        assert!(json
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|v| !v.is_object() && !v.is_array()));
         assert_eq!(
             [ALE, MAJORITY_VOTE, DAWID_SKENE_ALL, KNOWN_CONFUSION],
             ["ale", "majority_vote", "dawid_skene_all", "known_confusion"]
