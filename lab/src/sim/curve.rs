@@ -8,18 +8,16 @@ use std::path::Path;
 use anyhow::{anyhow, Context, Result};
 use serde::Serialize;
 
-use super::baselines::{dawid_skene, log_confusion, majority_labels};
+use super::baselines::{dawid_skene, majority_labels};
 use super::budget::{budgeted, BudgetRule, Model};
 use super::dataset::DAWID_SKENE_ITERATIONS;
+use super::known_confusion::true_confusion;
 use super::Dataset;
 
 pub const ALE: &str = "ale";
 pub const MAJORITY_VOTE: &str = "majority_vote";
 pub const DAWID_SKENE_ALL: &str = "dawid_skene_all";
 pub const KNOWN_CONFUSION: &str = "known_confusion";
-
-/// Smoothing of the true confusion counts behind the known-confusion ceiling.
-const KNOWN_SMOOTHING: f64 = 0.5;
 
 /// One figure: a method's accuracy on a dataset at a share of its answers, over the
 /// arrival orders.
@@ -44,18 +42,6 @@ pub fn summarise(values: &[f64]) -> (f64, f64, f64) {
     let rank = ((0.1 * sorted.len() as f64).ceil() as usize).max(1);
     let p10 = sorted.get(rank - 1).copied().unwrap_or(0.0);
     (mean, p10, variance.sqrt())
-}
-
-/// ln P(said | truth) per worker from its answers on items with gold truth.
-pub fn true_confusion(ds: &Dataset) -> Vec<Vec<Vec<f64>>> {
-    let k = ds.num_classes as usize;
-    let mut counts = vec![vec![vec![KNOWN_SMOOTHING; k]; k]; ds.workers];
-    for a in &ds.answers {
-        if let Some(truth) = ds.truth[a.item] {
-            counts[a.worker][truth as usize][a.label as usize] += 1.0;
-        }
-    }
-    log_confusion(&counts)
 }
 
 /// Every row for `ds`: at each share, the ALE rule, majority vote on the same share

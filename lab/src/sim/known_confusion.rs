@@ -24,14 +24,7 @@ pub fn known_confusion_half(
     stop: Option<(usize, f64)>,
 ) -> (Vec<Option<u8>>, usize) {
     let k = ds.num_classes as usize;
-    // counts[worker][truth][said], over answers on items with truth.
-    let mut counts = vec![vec![vec![SMOOTHING; k]; k]; ds.workers];
-    for a in &ds.answers {
-        if let Some(t) = ds.truth[a.item] {
-            counts[a.worker][t as usize][a.label as usize] += 1.0;
-        }
-    }
-    let log_likelihood = log_confusion(&counts);
+    let log_likelihood = true_confusion(ds);
     let queues = ds.item_queues(|_| true, Some(seed));
     let mut votes = 0;
     let labels = queues
@@ -59,6 +52,19 @@ pub fn known_confusion_half(
         })
         .collect();
     (labels, votes)
+}
+
+/// ln P(said | truth) by [worker][truth][said], from every worker's answers on items
+/// with gold truth (SMOOTHING per cell).
+pub fn true_confusion(ds: &Dataset) -> Vec<Vec<Vec<f64>>> {
+    let k = ds.num_classes as usize;
+    let mut counts = vec![vec![vec![SMOOTHING; k]; k]; ds.workers];
+    for a in &ds.answers {
+        if let Some(truth) = ds.truth[a.item] {
+            counts[a.worker][truth as usize][a.label as usize] += 1.0;
+        }
+    }
+    log_confusion(&counts)
 }
 
 /// Accuracy and votes per item, averaged over the sortition orders.
