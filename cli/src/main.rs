@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use crate::cluster::Cluster;
 use ale_keeper::{Keeper, KeeperConfig};
-use ale_lab::market::{run_market, run_market_embedded, MarketPlan, MarketReport};
+use ale_lab::market::{budget_replay, run_market, run_market_embedded, MarketPlan, MarketReport};
 use ale_lab::sim::baselines::majority;
 use ale_lab::sim::budget::{BudgetRule, ALE_RULE};
 use ale_lab::sim::{curve, search, Dataset};
@@ -204,6 +204,14 @@ enum Command {
         /// at least majority vote on all).
         #[arg(long)]
         targets: bool,
+        /// Also replay the market on chain (embedded runtime) with a vote budget at each
+        /// share, this many arrival seeds each, beside the simulator's figure.
+        #[arg(long, default_value_t = 0)]
+        market_seeds: u64,
+        /// Steps of the closing Dawid–Skene re-score (0: the labels as the online rule
+        /// decided them, as the chain delivers them today).
+        #[arg(long, default_value_t = ALE_RULE.rescore_steps)]
+        rescore_steps: usize,
     },
 }
 
@@ -281,12 +289,21 @@ enum PosterCommand {
         /// The payment mint; paid from the wallet's associated token account.
         #[arg(long)]
         mint: Pubkey,
-        /// Price per item in the mint's base units.
+        /// Price in the mint's base units: per item, or per vote with `--votes-per-item`.
         #[arg(long)]
         price: u64,
         /// How long the batch runs: `48h`, `90m`, `300s`.
         #[arg(long, default_value = "48h", value_parser = humantime::parse_duration)]
         duration: std::time::Duration,
+        /// Buy a vote budget: this mean of votes per item (say 5.5), escrowed at
+        /// `--price` per vote and spent on the least certain items; what is not spent
+        /// comes back at close. Without it, the community's schedule, priced per item.
+        #[arg(long)]
+        votes_per_item: Option<f64>,
+        /// With a vote budget: stop an item once its label is this sure (say 0.99);
+        /// without it the whole budget is spent.
+        #[arg(long, requires = "votes_per_item")]
+        target_confidence: Option<f64>,
     },
     /// Where a batch stands.
     Progress { batch: Pubkey },
@@ -461,24 +478,36 @@ async fn main() -> Result<()> {
             target,
             plot,
             targets,
+            market_seeds,
+            rescore_steps,
         } => {
             let sets = load_paths(&paths)?;
             if budgets.is_empty() {
                 print!("{}", quality(&sets, top)?);
             } else {
                 let mut rule = ALE_RULE;
+                rule.rescore_steps = rescore_steps;
                 if let Some(target) = target {
                     if !(50.0..100.0).contains(&target) {
                         bail!("--target is a confidence in percent, in [50, 100): {target}");
                     }
                     rule.target_confidence = target / 100.0;
                 }
+                let shares = budget_shares(&budgets)?;
+                let mut on_chain = Vec::new();
+                for ds in &sets {
+                    for &share in shares.iter().filter(|_| market_seeds > 0) {
+                        on_chain.push(budget_replay(ds, share, market_seeds).await?);
+                    }
+                }
                 let curve = QualityCurve {
                     rule,
-                    shares: budget_shares(&budgets)?,
+                    shares,
                     orders,
                     plot,
                     targets,
+                    on_chain,
+                    market_seeds,
                 };
                 print!("{}", curve.run(&sets, cli.json)?);
             }
@@ -749,29 +778,48 @@ async fn actor(
             mint,
             price,
             duration,
+            votes_per_item,
+            target_confidence,
         }) => {
             let community = community(cluster, &c).await?;
             let token_program = cluster.token_program_of(mint).await?;
+            let items = poster::read_items(&items)?;
+            let budget = match votes_per_item {
+                Some(mean) => poster::VoteBudget::per_item(mean, items.len(), target_confidence)?,
+                None => poster::VoteBudget::default(),
+            };
             let job = poster::Job {
                 community,
-                items: poster::read_items(&items)?,
+                items,
                 mint,
                 poster_token: ata(&me, &mint, &token_program),
-                price_per_item: price,
+                price,
                 duration_seconds: i64::try_from(duration.as_secs()).context("--duration")?,
+                budget,
             };
             let posted = poster::post(cluster, wallet, &job).await?;
+            let bought = match job.budget.votes {
+                0 => String::new(),
+                votes => format!(", {votes} votes bought"),
+            };
             output(
                 json,
                 &posted.batch.to_string(),
-                format!("batch {} ({} items)", posted.batch, job.items.len()),
+                format!(
+                    "batch {} ({} items{bought}; {} escrowed)",
+                    posted.batch,
+                    job.items.len(),
+                    job.budget.escrow(job.items.len(), job.price)
+                ),
             )?;
         }
         Command::Poster(PosterCommand::Progress { batch }) => {
             let p = poster::progress(cluster, batch).await?;
             let human = format!(
-                "batch {}: {} items, {} decided, {} refunded, {} cancelled, {} open; {} votes; round {}; escrow left {}",
-                p.batch, p.items, p.decided, p.refunded, p.cancelled, p.open, p.votes, p.round, p.escrow_left
+                "batch {}: {} items, {} decided, {} refunded, {} cancelled, {} open; {} votes{}; round {}; escrow left {}",
+                p.batch, p.items, p.decided, p.refunded, p.cancelled, p.open, p.votes,
+                if p.vote_budget > 0 { format!(" of {} bought", p.vote_budget) } else { String::new() },
+                p.round, p.escrow_left
             );
             output(json, &p, human)?;
         }
@@ -1058,6 +1106,9 @@ struct QualityCurve {
     orders: u64,
     plot: Option<PathBuf>,
     targets: bool,
+    /// The market replayed on chain (`ale_on_chain` rows), from `market_seeds` seeds.
+    on_chain: Vec<curve::Row>,
+    market_seeds: u64,
 }
 
 impl QualityCurve {
@@ -1069,13 +1120,18 @@ impl QualityCurve {
         for ds in sets {
             rows.extend(curve::curve(ds, &self.rule, &self.shares, self.orders));
         }
+        rows.extend(self.on_chain.iter().cloned());
         if let Some(path) = &self.plot {
             curve::plot(&rows, path)?;
         }
         let mut out = if json {
             serde_json::to_string_pretty(&rows)? + "\n"
         } else {
-            curve::markdown(&rows, self.orders)
+            let mut out = curve::markdown(&rows, self.orders);
+            if !self.on_chain.is_empty() {
+                out.push_str(&curve::on_chain_markdown(&rows, self.market_seeds));
+            }
+            out
         };
         if self.targets {
             let majority_all: Vec<(String, f64)> = sets

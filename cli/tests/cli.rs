@@ -334,6 +334,40 @@ fn every_actor(cli: &Cli) {
     assert_eq!(board.as_array().expect("rows").len(), 3, "members only");
     assert_eq!(board[0]["tasks_won"], 4);
 
+    // A vote budget: 3.5 votes an item over 4 items (14 votes) escrowed at 100 a vote;
+    // a target confidence outside (0.5, 1) is refused before anything is sent.
+    let balance = |cli: &Cli| {
+        cli.ok("poster", &["wallet", "balance", "--mint", &mint])
+            .as_u64()
+            .expect("balance")
+    };
+    let before = balance(cli);
+    let budget_post = |target: &'static str| {
+        let mut args: Vec<&str> = vec![
+            "poster",
+            "post",
+            "--community",
+            cats,
+            "--items",
+            "items.txt",
+            "--mint",
+            mint.as_str(),
+            "--price",
+            "100",
+            "--votes-per-item",
+            "3.5",
+            "--target-confidence",
+        ];
+        args.push(target);
+        args
+    };
+    let refused = cli.run("poster", &budget_post("1.5")).unwrap_err();
+    assert!(refused.contains("above 0.5 and below 1"), "{refused}");
+    let budgeted = text(&cli.ok("poster", &budget_post("0.99"))).to_string();
+    assert_eq!(before - balance(cli), 14 * 100);
+    let progress = cli.ok("poster", &["poster", "progress", &budgeted]);
+    assert_eq!(progress["vote_budget"], 14);
+
     // A staker: genesis went to the operator's ALE account (a validator's operator
     // may have staked in an earlier run: the changes are what counts).
     let before = cli.ok("operator", &["staker", "show"]);

@@ -294,7 +294,7 @@ impl Keeper {
         }
 
         // A finished batch with no ticket left closes after the grace period: all rent
-        // back to the poster.
+        // back to the poster, with a vote budget's rest.
         let grace_over = now
             >= batch
                 .deadline
@@ -302,7 +302,7 @@ impl Keeper {
         if open_tickets == 0
             && grace_over
             && batch.is_finished()
-            && batch.escrow_expected().map_err(anchor_err)? == 0
+            && (batch.has_vote_budget() || batch.escrow_expected().map_err(anchor_err)? == 0)
         {
             let close = ix::close_batch(address, &batch);
             if let Sent::Done = self.send(t, "close batch", &[close], report).await? {

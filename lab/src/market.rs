@@ -19,6 +19,7 @@ use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id;
 
 use crate::meter::{Metered, PhaseCost};
+use crate::sim::curve::{summary_row, Row, ALE_ON_CHAIN};
 use crate::sim::Dataset;
 use ale_keeper::{Keeper, KeeperConfig};
 use ale_sdk::poster::{self, LabelledItem};
@@ -30,6 +31,12 @@ use ale_sdk::{operator, pda, tokens, TestCluster, Transport};
 
 /// Price per item, in base units of the 6-decimal stablecoin: $0.05.
 pub const PRICE_PER_ITEM: u64 = 50_000;
+/// Price per vote of a batch with a vote budget: $0.01.
+pub const PRICE_PER_VOTE: u64 = 10_000;
+
+/// The most rounds a budget run plans for (its deadline): the last one decides every
+/// item with its minimum votes.
+const MAX_BUDGET_ROUNDS: i64 = 200;
 
 /// How a market run is set up.
 #[derive(Clone, Debug)]
@@ -44,6 +51,10 @@ pub struct MarketPlan {
     pub close_grace_seconds: i64,
     /// Seed of the workers' arrival order in each round.
     pub arrival_seed: u64,
+    /// A vote budget of this share of the dataset's answers, spent to the end (no
+    /// early stop), at PRICE_PER_VOTE; `None`: priced per item at the community's
+    /// schedule. The community then allows up to MAX_VOTES_PER_ITEM votes an item.
+    pub budget_share: Option<f64>,
 }
 
 impl MarketPlan {
@@ -54,6 +65,17 @@ impl MarketPlan {
             full_coverage: false,
             close_grace_seconds: KeeperConfig::default().close_grace_seconds,
             arrival_seed: 1,
+            budget_share: None,
+        }
+    }
+
+    /// The template's community and windows with a vote budget of `share` of the
+    /// dataset's answers, workers arriving in the order of `arrival_seed`.
+    pub fn budget(share: f64, arrival_seed: u64) -> Self {
+        Self {
+            budget_share: Some(share),
+            arrival_seed,
+            ..Self::template()
         }
     }
 
@@ -65,6 +87,7 @@ impl MarketPlan {
             full_coverage: true,
             close_grace_seconds: 0,
             arrival_seed: 1,
+            budget_share: None,
         }
     }
 }
@@ -89,6 +112,8 @@ pub struct MarketReport {
     pub most_votes_per_settle: u32,
     pub settle_accounts: usize,
     pub poster_spent: u64,
+    /// Votes bought (0: priced per item).
+    pub vote_budget: u32,
     pub workers_paid: u64,
     pub labels: Vec<LabelledItem>,
     pub leaderboard: Vec<LeaderboardRow>,
@@ -161,14 +186,31 @@ pub async fn run_market<C: TestCluster>(
         params.consensus.max_votes = everyone;
         params.consensus.votes_per_round = everyone;
     }
+    if plan.budget_share.is_some() {
+        params.consensus.max_votes = ale_protocol::state::MAX_VOTES_PER_ITEM as u8;
+    }
     let consensus = params.consensus;
     let community = operator::create_community(&mut m, &creator, params).await?;
 
+    // What the client company buys: per item, or a share of the dataset's answers as a
+    // vote budget (within what the community's minimum and maximum allow).
+    let (price, budget) = match plan.budget_share {
+        None => (PRICE_PER_ITEM, poster::VoteBudget::default()),
+        Some(share) => {
+            let items = ds.items as f64;
+            let per_item = (share * ds.answers.len() as f64 / items)
+                .clamp(consensus.min_votes as f64, consensus.max_votes as f64);
+            (
+                PRICE_PER_VOTE,
+                poster::VoteBudget::per_item(per_item, ds.items, None)?,
+            )
+        }
+    };
     // A stablecoin, and the client company holding the batch's price in it.
     let usd_authority = funded_wallet(&mut m, 1).await?;
     let usd = tokens::create_mint(&mut m, &usd_authority, 6).await?;
     let poster = funded_wallet(&mut m, 50).await?;
-    let deposit = PRICE_PER_ITEM * ds.items as u64;
+    let deposit = budget.escrow(ds.items, price);
     let poster_token =
         tokens::mint_to_owner(&mut m, &usd_authority, usd, &poster.pubkey(), deposit).await?;
 
@@ -191,17 +233,25 @@ pub async fn run_market<C: TestCluster>(
     let job_started = Instant::now();
     let mut waiting = std::time::Duration::ZERO;
     let round_seconds = 2 * plan.window_seconds as i64;
-    let max_rounds = 1
-        + (consensus.max_votes - consensus.min_votes) as i64
-            / consensus.votes_per_round.max(1) as i64;
+    let max_rounds = if budget.votes > 0 {
+        // The minimum, then half the open items' extra votes a round, with twice as
+        // many rounds again for assignments that meet workers without an answer.
+        let extra = budget.votes as i64 - (consensus.min_votes as usize * ds.items) as i64;
+        let per_round = (ds.items as i64 / 2).max(1);
+        (8 + 3 * (extra + per_round - 1) / per_round).min(MAX_BUDGET_ROUNDS)
+    } else {
+        1 + (consensus.max_votes - consensus.min_votes) as i64
+            / consensus.votes_per_round.max(1) as i64
+    };
     let job = poster::Job {
         community,
         items: ds.question_ids.clone(),
         mint: usd,
         poster_token,
-        price_per_item: PRICE_PER_ITEM,
+        price,
         // Every round, then one window more for the last settlement before refunds.
         duration_seconds: max_rounds * round_seconds + plan.window_seconds as i64,
+        budget,
     };
     let posted = poster::post(&mut m, &poster, &job).await?;
     let batch_address = posted.batch;
@@ -240,7 +290,11 @@ pub async fn run_market<C: TestCluster>(
             let round = match taken {
                 Ok(Some((round, _))) => round,
                 Ok(None) => continue,
-                Err(e) if e.error_name() == Some("NoItemsAvailable") => continue,
+                Err(e)
+                    if matches!(e.error_name(), Some("NoItemsAvailable" | "VoteBudgetSpent")) =>
+                {
+                    continue
+                }
                 Err(e) => return Err(e.into()),
             };
             let ticket = pda::ticket(&batch_address, &wallet.pubkey(), round);
@@ -359,6 +413,7 @@ pub async fn run_market<C: TestCluster>(
         batch_rent_returned,
         settle_accounts,
         poster_spent,
+        vote_budget: budget.votes,
         workers_paid,
         labels,
         leaderboard,
@@ -366,6 +421,25 @@ pub async fn run_market<C: TestCluster>(
         job_seconds,
         waiting_seconds: waiting.as_secs_f64(),
     })
+}
+
+/// The budget rule on chain: the market on a fresh embedded runtime with a vote budget
+/// of `share` of the dataset's answers, once per arrival seed 1..=`seeds`; its
+/// accuracy (refunded items wrong) as the quality curve's `ale_on_chain` row.
+pub async fn budget_replay(ds: &Dataset, share: f64, seeds: u64) -> Result<Row> {
+    let (mut accuracy, mut votes) = (Vec::new(), Vec::new());
+    for seed in 1..=seeds {
+        let report = run_market_embedded(ds, &MarketPlan::budget(share, seed), false).await?;
+        accuracy.push(report.accuracy);
+        votes.push(report.votes as f64 / ds.items.max(1) as f64);
+    }
+    Ok(summary_row(
+        &ds.name,
+        ALE_ON_CHAIN,
+        share,
+        &accuracy,
+        &votes,
+    ))
 }
 
 /// The market on a fresh embedded runtime.
@@ -416,10 +490,16 @@ impl MarketReport {
             "## ALE market on the {}: {}\n\n",
             self.cluster, self.dataset
         ));
+        let priced = match self.vote_budget {
+            0 => format!("at ${:.2} each", PRICE_PER_ITEM as f64 / 1e6),
+            votes => format!(
+                "with a budget of {votes} votes at ${:.2} each",
+                PRICE_PER_VOTE as f64 / 1e6
+            ),
+        };
         out.push_str(&format!(
-            "{} items posted at ${:.2} each in a stablecoin; {} workers; {} rounds; {} decided, {} refunded; {} votes ({:.2} per item).\n\n",
+            "{} items posted {priced} in a stablecoin; {} workers; {} rounds; {} decided, {} refunded; {} votes ({:.2} per item).\n\n",
             self.items,
-            PRICE_PER_ITEM as f64 / 1e6,
             self.workers,
             self.rounds,
             self.decided,

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use ale_math::consensus::{Tally, COST_UNITS_PER_NAT};
+use ale_protocol::constants::NEVER_STOP_EARLY_BPS;
 use ale_protocol::instructions::PostBatchParams;
 use ale_protocol::state::{item_states_mut, Batch, Community, ItemStatus, ItemTable, WeightRule};
 use anchor_lang::prelude::Pubkey;
@@ -24,9 +25,63 @@ pub struct Job {
     pub mint: Pubkey,
     /// The poster's token account of `mint` that funds the escrow.
     pub poster_token: Pubkey,
-    pub price_per_item: u64,
+    /// Per item, or per vote with a vote budget.
+    pub price: u64,
     /// From now to the deadline.
     pub duration_seconds: i64,
+    pub budget: VoteBudget,
+}
+
+/// How a batch buys its votes: per item at the community's schedule (the default), or a
+/// budget of votes for the whole batch, escrowed at the price per vote, spent on the
+/// least certain items, with what is not spent returned at close.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VoteBudget {
+    /// Votes for the whole batch (0: priced per item).
+    pub votes: u32,
+    /// When an item stops early, in bps (`PostBatchParams::target_confidence_bps`): 0
+    /// the community's early stop, NEVER_STOP_EARLY_BPS never.
+    pub target_confidence_bps: u16,
+}
+
+impl VoteBudget {
+    /// A mean of `votes_per_item` over `items` items (rounded up), stopping an item at
+    /// `target_confidence` (in (0.5, 1)) or, without one, spending the whole budget.
+    pub fn per_item(
+        votes_per_item: f64,
+        items: usize,
+        target_confidence: Option<f64>,
+    ) -> Result<Self> {
+        let votes = (votes_per_item * items as f64).ceil();
+        if !(votes_per_item > 0.0 && votes <= u32::MAX as f64) {
+            return Err(SdkError::Input(format!(
+                "{votes_per_item} votes per item over {items} items: not a vote budget"
+            )));
+        }
+        let target_confidence_bps = match target_confidence {
+            None => NEVER_STOP_EARLY_BPS,
+            Some(t) if t > 0.5 && t < 1.0 => ((t * 10_000.0).round() as u16).clamp(5_001, 9_999),
+            Some(t) => {
+                return Err(SdkError::Input(format!(
+                    "target confidence {t}: it must be above 0.5 and below 1"
+                )))
+            }
+        };
+        Ok(Self {
+            votes: votes as u32,
+            target_confidence_bps,
+        })
+    }
+
+    /// What the poster escrows for `items` items at `price` per unit.
+    pub fn escrow(&self, items: usize, price: u64) -> u64 {
+        let units = if self.votes > 0 {
+            self.votes as u64
+        } else {
+            items as u64
+        };
+        price.saturating_mul(units)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -68,8 +123,8 @@ pub fn read_items(path: &Path) -> Result<Vec<String>> {
     Ok(items)
 }
 
-/// Posts and funds a batch: creates its item table and escrow, deposits
-/// `price_per_item` × items of the mint.
+/// Posts and funds a batch: creates its item table and escrow, deposits `price` ×
+/// items (or × the budget's votes) of the mint.
 pub async fn post<T: Transport>(t: &mut T, poster: &Keypair, job: &Job) -> Result<Posted> {
     let community: Community = t.read(job.community).await?;
     let count = u32::try_from(job.items.len())
@@ -81,10 +136,12 @@ pub async fn post<T: Transport>(t: &mut T, poster: &Keypair, job: &Job) -> Resul
         batch_id: community.batch_count,
         item_count: count,
         items_root,
-        price_per_item: job.price_per_item,
+        price: job.price,
         deadline: t.unix_timestamp().await? + job.duration_seconds,
         gold_root: [0; 32],
         gold_count: 0,
+        vote_budget: job.budget.votes,
+        target_confidence_bps: job.budget.target_confidence_bps,
     };
     let table = Keypair::new();
     let table_rent = t.minimum_balance(ItemTable::space(count)).await?;
@@ -229,6 +286,8 @@ pub struct Progress {
     pub cancelled: u32,
     pub open: u32,
     pub votes: u64,
+    /// Votes bought (0: priced per item).
+    pub vote_budget: u32,
     pub round: u32,
     pub deadline: i64,
     pub escrow_left: u64,
@@ -259,6 +318,7 @@ pub async fn progress<T: Transport>(
         cancelled: batch.items_cancelled,
         open,
         votes,
+        vote_budget: batch.vote_budget,
         round: batch.settled_rounds,
         deadline: batch.deadline,
         escrow_left: batch.escrow_expected().map_err(state_error)?,

@@ -248,8 +248,9 @@ pub async fn assignment<T: Transport>(
         round,
         batch.item_count,
     );
-    let target = community.consensus.target_votes(round);
-    let (assigned, n) = assigned_items(states, walk, target, membership.index, allowance);
+    let allotment = batch.allotment(&community.consensus, round);
+    let allowance = allowance.min(batch.votes_left());
+    let (assigned, n) = assigned_items(states, walk, allotment, membership.index, allowance);
     Ok(Some(Assignment {
         batch,
         round,

@@ -182,10 +182,12 @@ impl ProtocolEnv {
             batch_id,
             item_count,
             items_root: [7; 32],
-            price_per_item: price,
+            price,
             deadline,
             gold_root: [0; 32],
             gold_count: 0,
+            vote_budget: 0,
+            target_confidence_bps: 0,
         }
     }
 

@@ -86,11 +86,11 @@ async fn batches_are_funded_in_a_stablecoin_in_token_2022_and_in_ale() {
     let posted = &outcome.events::<BatchPosted>()[0];
     // Fees are fixed up front: 2.5% to the protocol, 5% to the creator, per item.
     assert_eq!(
-        posted.protocol_fee_per_item,
+        posted.protocol_fee,
         1_000 * PROTOCOL_FEE_BPS as u64 / 10_000
     );
-    assert_eq!(posted.creator_fee_per_item, 50);
-    assert_eq!(posted.worker_pay_per_item, 925);
+    assert_eq!(posted.creator_fee, 50);
+    assert_eq!(posted.worker_pay, 925);
     assert_eq!(posted.deposited, 10_000);
     let batch_address = posted.batch;
     let batch = env.batch(batch_address).await;
@@ -298,20 +298,33 @@ async fn bad_batches_are_refused() {
         (|p| p.item_count = 0, 0, ProtocolError::ZeroItems),
         (|p| p.item_count = 1_000_001, 1, ProtocolError::TooManyItems),
         (|p| p.item_count = 11, 10, ProtocolError::WrongItemTableSize),
-        (|p| p.price_per_item = 0, 10, ProtocolError::ZeroPrice),
-        (
-            |p| p.price_per_item = u64::MAX,
-            10,
-            ProtocolError::MathOverflow,
-        ),
-        (
-            |p| p.price_per_item = 100_001,
-            10,
-            ProtocolError::InsufficientFunds,
-        ),
+        (|p| p.price = 0, 10, ProtocolError::ZeroPrice),
+        (|p| p.price = u64::MAX, 10, ProtocolError::MathOverflow),
+        (|p| p.price = 100_001, 10, ProtocolError::InsufficientFunds),
         (|p| p.deadline -= DAY, 10, ProtocolError::DeadlineTooSoon),
         (|p| p.gold_count = 11, 10, ProtocolError::InvalidGoldItems),
         (|p| p.batch_id += 1, 10, ProtocolError::BatchIdMismatch),
+        // A vote budget below 10 items x 3 votes, or above 10 x 11 (the template's).
+        (
+            |p| p.vote_budget = 29,
+            10,
+            ProtocolError::VoteBudgetOutOfRange,
+        ),
+        (
+            |p| p.vote_budget = 111,
+            10,
+            ProtocolError::VoteBudgetOutOfRange,
+        ),
+        (
+            |p| p.target_confidence_bps = 5_000,
+            10,
+            ProtocolError::InvalidTargetConfidence,
+        ),
+        (
+            |p| p.target_confidence_bps = 10_001,
+            10,
+            ProtocolError::InvalidTargetConfidence,
+        ),
     ];
     for (edit, table_items, code) in cases {
         let mut params = env.batch_params(id, 10, 100, now + DAY);

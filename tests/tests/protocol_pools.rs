@@ -7,7 +7,9 @@ use ale_math::gamification::{level, BADGE_FIRST_TASK};
 use ale_protocol::constants::{MAX_ITEMS_PER_SETTLE, MAX_TICKET_ITEMS, MAX_VOTES_PER_SETTLE};
 use ale_protocol::error::ProtocolError;
 use ale_protocol::instructions::SealedBallot;
-use ale_protocol::state::{assigned_items, item_states_mut, probe, Batch, Ticket, WeightRule};
+use ale_protocol::state::{
+    assigned_items, item_states_mut, probe, Allotment, Batch, Ticket, WeightRule,
+};
 use ale_sdk::pda;
 use ale_sdk::protocol as ix;
 use ale_sdk::transport::wire_size;
@@ -379,7 +381,13 @@ async fn a_sealed_take_commits_in_the_same_transaction() {
     let mut table = pool.env.rt.account(b.item_table).await.unwrap().data;
     let states = item_states_mut(&mut table).unwrap();
     let walk = probe(&seed, &batch, 0, 0, b.item_count);
-    let (assigned, n) = assigned_items(states, walk, 2, 0, MAX_TICKET_ITEMS as u32);
+    let (assigned, n) = assigned_items(
+        states,
+        walk,
+        Allotment::UpTo { target: 2 },
+        0,
+        MAX_TICKET_ITEMS as u32,
+    );
     let items = assigned[..n].to_vec();
     assert_eq!(items.len(), 4);
 

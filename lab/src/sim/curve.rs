@@ -18,6 +18,10 @@ pub const ALE: &str = "ale";
 pub const MAJORITY_VOTE: &str = "majority_vote";
 pub const DAWID_SKENE_ALL: &str = "dawid_skene_all";
 pub const KNOWN_CONFUSION: &str = "known_confusion";
+/// The market replayed on chain (the embedded runtime) with a vote budget.
+pub const ALE_ON_CHAIN: &str = "ale_on_chain";
+/// The on-chain target: the 10th percentile within this of the mean.
+pub const ON_CHAIN_P10_GAP: f64 = 0.03;
 
 /// One figure: a method's accuracy on a dataset at a share of its answers, over the
 /// arrival orders.
@@ -90,6 +94,61 @@ pub fn curve(ds: &Dataset, rule: &BudgetRule, shares: &[f64], orders: u64) -> Ve
         &[per_item(ds.answers.len())],
     ));
     rows
+}
+
+/// A row of `method` from per-run accuracies and votes per item.
+pub fn summary_row(
+    dataset: &str,
+    method: &'static str,
+    share: f64,
+    accuracy: &[f64],
+    votes_per_item: &[f64],
+) -> Row {
+    let (mean, p10, sd) = summarise(accuracy);
+    Row {
+        dataset: dataset.to_string(),
+        method,
+        share,
+        mean,
+        p10,
+        sd,
+        votes_per_item: votes_per_item.iter().sum::<f64>() / votes_per_item.len().max(1) as f64,
+    }
+}
+
+/// The on-chain replays beside the simulator's figure at the same share, with the
+/// on-chain target (p10 within ON_CHAIN_P10_GAP of the mean).
+pub fn on_chain_markdown(rows: &[Row], seeds: u64) -> String {
+    let mut out = format!(
+        "### On chain\n\nThe market on the embedded runtime (the programs, the SPL Token \
+         program, the keeper and the worker client), a vote budget of the share's answers \
+         spent to the end, {seeds} arrival seeds; refunded items count as wrong.\n\n\
+         | dataset | share of answers | simulator mean | simulator p10 | on-chain mean | \
+         on-chain p10 | on-chain votes/item | p10 within 3 points of the mean |\n\
+         |---|---:|---:|---:|---:|---:|---:|---|\n"
+    );
+    for chain in rows.iter().filter(|r| r.method == ALE_ON_CHAIN) {
+        let sim = find(rows, &chain.dataset, ALE, chain.share);
+        let gap = chain.mean - chain.p10;
+        let _ = writeln!(
+            out,
+            "| {} | {:.0}% | {} | {} | {:.3} | {:.3} | {:.1} | {} ({:.1}) |",
+            chain.dataset,
+            chain.share * 100.0,
+            sim.map_or("—".into(), |r| format!("{:.3}", r.mean)),
+            sim.map_or("—".into(), |r| format!("{:.3}", r.p10)),
+            chain.mean,
+            chain.p10,
+            chain.votes_per_item,
+            if gap <= ON_CHAIN_P10_GAP {
+                "yes"
+            } else {
+                "**no**"
+            },
+            gap * 100.0,
+        );
+    }
+    out
 }
 
 fn find<'a>(rows: &'a [Row], dataset: &str, method: &str, share: f64) -> Option<&'a Row> {

@@ -325,7 +325,7 @@ impl Tally {
     }
 
     /// (leader, runner-up) labels by weight; ties go to the lower label.
-    fn top_two(&self) -> (usize, usize) {
+    pub(crate) fn top_two(&self) -> (usize, usize) {
         let mut leader = 0;
         for i in 1..MAX_CLASSES {
             if self.weights[i] > self.weights[leader] {

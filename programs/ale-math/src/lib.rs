@@ -3,6 +3,7 @@
 //! every operation is checked and reports where it failed.
 
 pub mod accumulator;
+pub mod allocation;
 pub mod checked;
 pub mod consensus;
 pub mod error;

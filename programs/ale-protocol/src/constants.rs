@@ -46,6 +46,10 @@ pub const MAX_TICKET_ITEMS: usize = 128;
 /// (~300 CU each with the voter check) ~ 77,000 CU, well inside take_ticket's budget.
 pub const MAX_SORTITION_PROBES: u32 = 256;
 
+/// A batch's target confidence that never stops an item early: its vote budget is spent
+/// to the end (the default of a budget, as in the simulator's rule).
+pub const NEVER_STOP_EARLY_BPS: u16 = 10_000;
+
 /// Items one settle call walks from the cursor (the keeper's `max_items` may ask fewer).
 /// An item with no votes this round costs ~150 CU (status read, reservations lapsed), so
 /// a sparse round settles in one call instead of one call per 16 items.

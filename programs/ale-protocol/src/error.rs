@@ -57,7 +57,7 @@ pub enum ProtocolError {
     TooManyItems,
     #[msg("item table account does not have the batch's size")]
     WrongItemTableSize,
-    #[msg("price per item must be greater than zero")]
+    #[msg("price (per item, or per vote with a vote budget) must be greater than zero")]
     ZeroPrice,
     #[msg("arithmetic overflow")]
     MathOverflow,
@@ -163,6 +163,12 @@ pub enum ProtocolError {
     VoteDepositTooHigh,
     #[msg("tickets of this batch are still open: reveal them or close them (close_expired_ticket) before closing the batch")]
     TicketsStillOpen,
+    #[msg("a vote budget must give every item at least the community's minimum votes and at most its maximum (item count x min_votes ..= item count x max_votes)")]
+    VoteBudgetOutOfRange,
+    #[msg("target confidence must be 0 (the community's early stop), above 5000 and below 10000 bps, or 10000 (never stop early)")]
+    InvalidTargetConfidence,
+    #[msg("the batch's vote budget is spent (or reserved by this round's tickets): no votes left to take")]
+    VoteBudgetSpent,
 }
 
 /// Maps an ale-math failure to a program error, logging where it happened.

@@ -41,14 +41,26 @@ impl<'info> BatchEscrow<'info> {
         f(&[seeds])
     }
 
-    /// Returns the full price of `items` items to the poster's account `to` and records
-    /// it as refunded escrow; the amount paid back.
+    /// Returns what `items` cancelled or refunded items give back at once (their full
+    /// price when priced per item, nothing with a vote budget: see `return_unspent`) to
+    /// the poster's account `to` and records it as refunded escrow; the amount.
     pub fn return_items(&mut self, to: &RefundTo<'info>, items: u32) -> Result<u64> {
         let amount = self
             .batch
-            .price_per_item
+            .refund_per_item()
             .safe_mul(items as u64)
             .or_overflow()?;
+        self.refund(to, amount)
+    }
+
+    /// Returns the rest of a finished batch's vote budget (votes never cast, and votes
+    /// of items that were not decided) to the poster's account `to`; the amount.
+    pub fn return_unspent(&mut self, to: &RefundTo<'info>) -> Result<u64> {
+        let amount = self.batch.escrow_expected()?;
+        self.refund(to, amount)
+    }
+
+    fn refund(&mut self, to: &RefundTo<'info>, amount: u64) -> Result<u64> {
         self.pay(&to.refund_account.to_account_info(), amount)?;
         self.batch.refunded = self.batch.refunded.safe_add(amount).or_overflow()?;
         Ok(amount)

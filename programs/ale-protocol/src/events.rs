@@ -58,13 +58,16 @@ pub struct BatchPosted {
     pub poster: Pubkey,
     pub mint: Pubkey,
     pub item_count: u32,
-    pub price_per_item: u64,
+    /// Per item, or per vote with a vote budget; so are the fees and the pay.
+    pub price: u64,
     /// Fees are computed up front; they leave escrow only for decided items.
-    pub protocol_fee_per_item: u64,
-    pub creator_fee_per_item: u64,
-    pub worker_pay_per_item: u64,
+    pub protocol_fee: u64,
+    pub creator_fee: u64,
+    pub worker_pay: u64,
     pub deposited: u64,
     pub deadline: i64,
+    pub vote_budget: u32,
+    pub target_confidence_bps: u16,
 }
 
 #[event]
@@ -86,6 +89,8 @@ pub struct ItemsRefunded {
 pub struct BatchClosed {
     pub batch: Pubkey,
     pub poster: Pubkey,
+    /// A vote budget's rest returned (0 when priced per item).
+    pub unspent_refunded: u64,
 }
 
 #[event]

@@ -1,10 +1,16 @@
+use ale_math::allocation::CERTAINTY_BUCKETS;
+use ale_math::checked::CheckedMath;
+use ale_math::consensus::DecisionRule;
 use anchor_lang::prelude::*;
 
-use crate::error::ProtocolError;
-use crate::state::round_seed;
+use crate::constants::NEVER_STOP_EARLY_BPS;
+use crate::error::{OrMathOverflow, ProtocolError};
+use crate::state::{round_seed, Allotment, ConsensusParams};
 
 /// A funded labelling job: N items of one community, paid in one SPL mint from an
-/// escrow vault owned by this account.
+/// escrow vault owned by this account. Priced per decided item, or, with a vote
+/// budget, per vote: the poster buys `vote_budget` votes at `price` each, ALE spends
+/// them where they can still change a label, and what is not spent goes back.
 #[account]
 #[derive(InitSpace)]
 pub struct Batch {
@@ -20,9 +26,11 @@ pub struct Batch {
     pub item_table: Pubkey,
     pub items_root: [u8; 32],
     pub item_count: u32,
-    pub price_per_item: u64,
-    pub protocol_fee_per_item: u64,
-    pub creator_fee_per_item: u64,
+    /// Per decided item, or per vote of a decided item when `vote_budget` is set; the
+    /// fees are per the same unit.
+    pub price: u64,
+    pub protocol_fee: u64,
+    pub creator_fee: u64,
     pub created_at: i64,
     pub deadline: i64,
     /// Merkle root of sha256(item index || answer || salt) of the gold items, revealed
@@ -63,6 +71,26 @@ pub struct Batch {
     /// Tickets taken and not yet revealed or closed: the batch cannot close while any
     /// exists, or their rent could never be reclaimed (THREATS.md, K-14).
     pub open_tickets: u32,
+    /// Votes bought (0: priced per item, the community's schedule of votes). Revealed
+    /// votes spend it; at close what is left returns to the poster.
+    pub vote_budget: u32,
+    /// Votes revealed on this batch.
+    pub votes_cast: u32,
+    /// Votes reserved by the current round's tickets; reset when it settles.
+    pub round_reserved: u32,
+    /// When an item stops early: 0 at the community's early stop, NEVER_STOP_EARLY_BPS
+    /// never (a budget is then spent to the end), else at this posterior confidence
+    /// (the confusion rule) or weight margin (the weight rules), in bps.
+    pub target_confidence_bps: u16,
+    /// What the current round serves beyond items' minimum votes (ale-math
+    /// allocation): one more vote to every open item of certainty bucket at most
+    /// `serve_cutoff`, when `serve_extras`.
+    pub serve_extras: bool,
+    pub serve_cutoff: u8,
+    /// The current round's settlement so far: open items per certainty bucket, and
+    /// open items below the minimum votes. They set the next round's serving.
+    pub certainty_counts: [u16; CERTAINTY_BUCKETS],
+    pub below_min_open: u32,
     pub reserved: [u8; 16],
 }
 
@@ -139,12 +167,84 @@ impl Batch {
             .ok_or_else(|| error!(ProtocolError::MathOverflow))
     }
 
+    /// Priced per vote, with a vote budget.
+    pub fn has_vote_budget(&self) -> bool {
+        self.vote_budget > 0
+    }
+
+    /// Votes the current round's takes may still reserve (u32::MAX without a budget).
+    pub fn votes_left(&self) -> u32 {
+        if !self.has_vote_budget() {
+            return u32::MAX;
+        }
+        self.vote_budget
+            .saturating_sub(self.votes_cast)
+            .saturating_sub(self.round_reserved)
+    }
+
+    /// What a cancelled or refunded item returns at once: its price when priced per
+    /// item; with a vote budget nothing then, the budget's rest returns at close.
+    pub fn refund_per_item(&self) -> u64 {
+        if self.has_vote_budget() {
+            0
+        } else {
+            self.price
+        }
+    }
+
+    /// Which items round `round`'s tickets take (state::assigned_items).
+    pub fn allotment(&self, consensus: &ConsensusParams, round: u32) -> Allotment {
+        if !self.has_vote_budget() {
+            return Allotment::UpTo {
+                target: consensus.target_votes(round),
+            };
+        }
+        Allotment::Budget {
+            min_votes: consensus.min_votes,
+            max_votes: consensus.max_votes,
+            extras_up_to: self.serve_extras.then_some(self.serve_cutoff),
+        }
+    }
+
+    /// The community's rule as this batch applies it in round `round`: the batch's
+    /// early stop; and with a vote budget, an item that holds a vote of each of the
+    /// community's `members` is at its cap, and in the last round (the budget spent, or
+    /// no later round can end by the deadline) every item with its minimum votes is,
+    /// so it is decided now rather than refunded at the deadline.
+    pub fn decision_rule(
+        &self,
+        consensus: &ConsensusParams,
+        members: u32,
+        round: u32,
+    ) -> Result<DecisionRule> {
+        let early_stop_margin_bps = match self.target_confidence_bps {
+            0 => consensus.early_stop_margin_bps,
+            NEVER_STOP_EARLY_BPS => 0,
+            target => target,
+        };
+        let mut rule = DecisionRule {
+            min_votes: consensus.min_votes,
+            max_votes: consensus.max_votes,
+            threshold_bps: consensus.threshold_bps,
+            early_stop_margin_bps,
+        };
+        if self.has_vote_budget() {
+            let members = u8::try_from(members).unwrap_or(u8::MAX);
+            rule.max_votes = rule.max_votes.min(members).max(rule.min_votes);
+            let next_round_end = self.reveal_end(round.safe_add(1).or_overflow()?)?;
+            if self.votes_cast >= self.vote_budget || next_round_end > self.deadline {
+                rule.max_votes = rule.min_votes;
+            }
+        }
+        Ok(rule)
+    }
+
     /// Price less fees. Fees are at most 10% + 20% of the price (the caps in
     /// constants.rs), floored, so a worker's pay is at least one base unit.
-    pub fn worker_pay_per_item(&self) -> u64 {
-        self.price_per_item
-            .saturating_sub(self.protocol_fee_per_item)
-            .saturating_sub(self.creator_fee_per_item)
+    pub fn worker_pay(&self) -> u64 {
+        self.price
+            .saturating_sub(self.protocol_fee)
+            .saturating_sub(self.creator_fee)
     }
 
     /// What the escrow vault must hold.
@@ -164,16 +264,17 @@ impl Batch {
     /// Conservation of the escrow (the vault may hold more: anyone can send tokens to
     /// it; close_batch returns any surplus to the poster), and item counts.
     pub fn invariant(&self, vault_balance: u64) -> Result<()> {
-        let fees = self.protocol_fee_per_item as u128 + self.creator_fee_per_item as u128;
+        let fees = self.protocol_fee as u128 + self.creator_fee as u128;
         let counted =
             self.items_cancelled as u64 + self.items_refunded as u64 + self.items_decided as u64;
         require!(
             vault_balance >= self.escrow_expected()?
                 && counted <= self.item_count as u64
-                && fees <= self.price_per_item as u128
+                && fees <= self.price as u128
                 && self.refund_cursor <= self.item_count
                 && self.settle_cursor < self.item_count
-                && self.round_revealed <= self.round_committed,
+                && self.round_revealed <= self.round_committed
+                && (!self.has_vote_budget() || self.votes_cast <= self.vote_budget),
             ProtocolError::InvariantViolated
         );
         Ok(())
@@ -182,4 +283,4 @@ impl Batch {
 
 // Borsh sizes pinned like the zero-copy layouts: a field added or resized must be a
 // deliberate change (rent, `space`, reserved bytes), not a side effect.
-static_assertions::const_assert_eq!(<Batch as anchor_lang::Space>::INIT_SPACE, 511);
+static_assertions::const_assert_eq!(<Batch as anchor_lang::Space>::INIT_SPACE, 595);

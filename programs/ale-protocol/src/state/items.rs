@@ -72,7 +72,10 @@ pub struct ItemState {
     /// Votes reserved by tickets (revealed or not); released at each round's settlement.
     pub votes_reserved: u8,
     pub flags: u8,
-    pub padding: [u8; 3],
+    /// Its certainty bucket when its last round settled (ale-math allocation): a
+    /// budget's extra votes go to the least certain open items.
+    pub certainty: u8,
+    pub padding: [u8; 2],
     pub votes: [VoteSlot; MAX_VOTES_PER_ITEM],
 }
 const_assert_eq!(size_of::<ItemState>(), 8 + 16 * MAX_VOTES_PER_ITEM);

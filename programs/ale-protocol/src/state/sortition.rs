@@ -80,13 +80,54 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
     a
 }
 
+/// Which open items a round's tickets give a vote to (`Batch::allotment`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Allotment {
+    /// Priced per item: every open item up to `target` votes, the community's schedule.
+    UpTo { target: u8 },
+    /// A vote budget: an item below `min_votes` up to them; once no open item is
+    /// (`extras_up_to` is set), one more vote a round, below `max_votes`, to each item
+    /// of certainty bucket at most `extras_up_to`: the least certain ones.
+    Budget {
+        min_votes: u8,
+        max_votes: u8,
+        extras_up_to: Option<u8>,
+    },
+}
+
+impl Allotment {
+    /// Whether a ticket may reserve one more vote on `item` this round (an item's
+    /// reservations start each round at its revealed votes).
+    pub fn wants_vote(&self, item: &ItemState) -> bool {
+        if !item.is_votable() {
+            return false;
+        }
+        match *self {
+            Allotment::UpTo { target } => item.votes_reserved < target,
+            Allotment::Budget {
+                min_votes,
+                max_votes,
+                extras_up_to,
+            } => {
+                if item.vote_count < min_votes {
+                    item.votes_reserved < min_votes
+                } else {
+                    extras_up_to.is_some_and(|cut| item.certainty <= cut)
+                        && item.votes_reserved == item.vote_count
+                        && item.vote_count < max_votes
+                }
+            }
+        }
+    }
+}
+
 /// Up to `limit` (at most MAX_TICKET_ITEMS) items, in the member's probe order over at
-/// most MAX_SORTITION_PROBES items, that still need votes this round (`target`) and
-/// that the member has not voted on; and how many there are.
+/// most MAX_SORTITION_PROBES items, that the round's `allotment` gives a vote and that
+/// the member has not voted on; and how many there are.
 pub fn assigned_items(
     states: &[ItemState],
     probe: Probe,
-    target: u8,
+    allotment: Allotment,
     member_index: u32,
     limit: u32,
 ) -> ([u32; MAX_TICKET_ITEMS], usize) {
@@ -102,7 +143,7 @@ pub fn assigned_items(
         // far below u64::MAX.
         let index = ((probe.start + step * probe.stride) % count) as u32;
         let item = &states[index as usize];
-        if item.is_votable() && item.votes_reserved < target && !item.has_voter(member_index) {
+        if allotment.wants_vote(item) && !item.has_voter(member_index) {
             items[taken] = index;
             taken += 1;
         }
@@ -113,6 +154,7 @@ pub fn assigned_items(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::ItemStatus;
 
     fn walk(p: Probe, count: u64) -> Vec<u64> {
         (0..count)
@@ -132,6 +174,33 @@ mod tests {
                 assert_eq!(seen.len(), count as usize, "count {count} member {member}");
             }
         }
+    }
+
+    #[test]
+    fn a_budget_fills_the_minimum_first_then_serves_only_the_least_certain_items() {
+        let budget = |extras_up_to| Allotment::Budget {
+            min_votes: 3,
+            max_votes: 5,
+            extras_up_to,
+        };
+        let item = |votes: u8, reserved: u8, certainty: u8| {
+            let mut item = ItemState::default();
+            item.set_status(ItemStatus::Started);
+            (item.vote_count, item.votes_reserved, item.certainty) = (votes, reserved, certainty);
+            item
+        };
+        // Below the minimum: up to it, whatever its certainty.
+        assert!(budget(None).wants_vote(&item(1, 2, 30)));
+        assert!(!budget(None).wants_vote(&item(1, 3, 0)));
+        // At the minimum: only when extras are served, one a round, up to the cut.
+        assert!(!budget(None).wants_vote(&item(3, 3, 0)));
+        assert!(budget(Some(4)).wants_vote(&item(3, 3, 4)));
+        assert!(!budget(Some(4)).wants_vote(&item(3, 3, 5)));
+        assert!(!budget(Some(4)).wants_vote(&item(3, 4, 0)));
+        assert!(!budget(Some(31)).wants_vote(&item(5, 5, 0)), "at the cap");
+        let mut decided = item(3, 3, 0);
+        decided.set_status(ItemStatus::Decided);
+        assert!(!budget(Some(31)).wants_vote(&decided));
     }
 
     #[test]

@@ -6,7 +6,8 @@ use crate::escrow::*;
 use crate::events::BatchClosed;
 
 /// Permissionless once every item is decided, cancelled or refunded and the escrow owes
-/// nothing: returns any surplus tokens sent to the vault to the poster, closes the
+/// nothing but a vote budget's rest: returns that rest (votes never cast or cast on
+/// items not decided) and any surplus tokens sent to the vault to the poster, closes the
 /// vault, the item table and the batch, and gives all their rent back to the poster
 /// (who paid it).
 #[event_cpi]
@@ -23,7 +24,9 @@ impl CloseBatch<'_> {
     pub fn validate(&self) -> Result<()> {
         self.refund_to.validate(&self.escrow.batch)?;
         require!(
-            self.escrow.batch.is_finished() && self.escrow.batch.escrow_expected()? == 0,
+            self.escrow.batch.is_finished()
+                && (self.escrow.batch.has_vote_budget()
+                    || self.escrow.batch.escrow_expected()? == 0),
             ProtocolError::BatchNotFinished
         );
         require!(
@@ -38,6 +41,9 @@ impl CloseBatch<'_> {
 pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {
     let poster = ctx.accounts.poster.to_account_info();
     let escrow = &mut ctx.accounts.escrow;
+    // A vote budget's rest is owed back now; then any surplus sent to the vault.
+    let unspent = escrow.return_unspent(&ctx.accounts.refund_to)?;
+    escrow.invariant()?;
     escrow.pay(
         &ctx.accounts.refund_to.refund_account.to_account_info(),
         escrow.vault.amount,
@@ -58,7 +64,8 @@ pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {
     *outcome = outcome.safe_add(1).or_overflow()?;
     emit_cpi!(BatchClosed {
         batch: ctx.accounts.escrow.batch.key(),
-        poster: ctx.accounts.escrow.batch.poster
+        poster: ctx.accounts.escrow.batch.poster,
+        unspent_refunded: unspent,
     });
     Ok(())
 }

@@ -1,3 +1,4 @@
+use ale_math::allocation::{certainty_bucket, serve_cutoff, CERTAINTY_BUCKETS, SERVE_SHARE_BPS};
 use ale_math::checked::CheckedMath;
 use ale_math::consensus::{
     decide, decide_by_costs, hold_for_established, record_confusion, reputation_after, Decision,
@@ -16,7 +17,7 @@ use crate::escrow::*;
 use crate::events::RoundSettled;
 use crate::seeds;
 use crate::state::{
-    item_states_mut, ledger_entries_mut, recent_slot_hash, Community, ItemState, ItemStatus,
+    item_states_mut, ledger_entries_mut, recent_slot_hash, Batch, Community, ItemState, ItemStatus,
     Ledger, LedgerEntry, ProtocolConfig, VoteSlot, WeightRule, MAX_VOTES_PER_ITEM,
 };
 
@@ -135,14 +136,12 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     let consensus = ctx.accounts.community.consensus;
     let reward_per_reputation = ctx.accounts.community.reward_per_reputation;
     let deposit = ctx.accounts.community.vote_deposit;
-    let rule = DecisionRule {
-        min_votes: consensus.min_votes,
-        max_votes: consensus.max_votes,
-        threshold_bps: consensus.threshold_bps,
-        early_stop_margin_bps: consensus.early_stop_margin_bps,
-    };
     let rule = ItemRule {
-        decision: rule,
+        decision: batch.decision_rule(
+            &consensus,
+            ctx.accounts.community.member_count,
+            batch.settled_rounds,
+        )?,
         by_costs: consensus.weight_rule == WeightRule::Confusion,
         num_classes: ctx.accounts.community.num_classes,
         bootstrapped: ctx.accounts.community.established_members >= consensus.min_votes as u32,
@@ -151,8 +150,10 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     let mut end = cursor;
     let (mut voted_items, mut votes_credited) = (0u32, 0u32);
     let mut totals = Totals::default();
+    let mut open = OpenItems::default();
     let settlement = ItemSettlement {
-        pay: batch.worker_pay_per_item(),
+        pay: batch.worker_pay(),
+        per_vote: batch.has_vote_budget(),
         slot: batch.mint_slot as usize,
         deposit,
         reward_per_win: consensus.reward_per_win,
@@ -176,7 +177,8 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
                 if voted_items == MAX_VOTED_ITEMS_PER_SETTLE {
                     break;
                 }
-                let decision = decide_item(item, &rule, entries)?;
+                let (decision, certainty) = decide_item(item, &rule, entries)?;
+                item.certainty = certainty;
                 if let Decision::Decided { .. } = decision {
                     let with_item = votes_credited
                         .safe_add(item.vote_count as u32)
@@ -193,16 +195,20 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
             };
             end = end.safe_add(1).or_overflow()?;
             settle_item(item, decision, entries, &settlement, &mut totals)?;
+            open.count(item, consensus.min_votes)?;
         }
     }
 
     let decided = totals.decided as u64;
     let protocol_fees = batch
-        .protocol_fee_per_item
-        .checked_mul(decided)
+        .protocol_fee
+        .checked_mul(totals.paid_units)
         .and_then(|f| f.checked_add(totals.dust))
         .ok_or(ProtocolError::MathOverflow)?;
-    let creator_fees = batch.creator_fee_per_item.safe_mul(decided).or_overflow()?;
+    let creator_fees = batch
+        .creator_fee
+        .safe_mul(totals.paid_units)
+        .or_overflow()?;
     let escrow = &ctx.accounts.escrow;
     escrow.pay(
         &ctx.accounts.community_vault.to_account_info(),
@@ -247,6 +253,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     batch.credited = batch.credited.safe_add(totals.credited).or_overflow()?;
     batch.fees_paid = batch.fees_paid.safe_add(fees).or_overflow()?;
     batch.items_decided = batch.items_decided.safe_add(totals.decided).or_overflow()?;
+    open.add_to(batch)?;
     let round_complete = end == batch.item_count;
     if round_complete {
         let next = round.safe_add(1).or_overflow()?;
@@ -254,6 +261,14 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
         batch.settle_cursor = 0;
         batch.round_committed = 0;
         batch.round_revealed = 0;
+        batch.round_reserved = 0;
+        // The next round's allocation: extra votes once no open item lacks its
+        // minimum, to the least certain SERVE_SHARE_BPS of the open items.
+        let cutoff = serve_cutoff(&batch.certainty_counts, SERVE_SHARE_BPS).or_overflow()?;
+        batch.serve_extras = batch.below_min_open == 0 && cutoff.is_some();
+        batch.serve_cutoff = cutoff.unwrap_or(0);
+        batch.certainty_counts = [0; CERTAINTY_BUCKETS];
+        batch.below_min_open = 0;
         // The next round's seed, known from now on: its workers compute their
         // assignments and take and commit in one transaction.
         let recent_hash = recent_slot_hash(&ctx.accounts.slot_hashes.to_account_info())?;
@@ -295,10 +310,52 @@ pub struct ItemRule {
     pub bootstrapped: bool,
 }
 
+/// The open items one settle call leaves, for the next round's allocation: per
+/// certainty bucket, and those below the minimum votes.
+#[derive(Debug, Default)]
+pub struct OpenItems {
+    pub by_certainty: [u16; CERTAINTY_BUCKETS],
+    pub below_min: u32,
+}
+
+impl OpenItems {
+    /// Counts `item` if it is still open after its settlement.
+    pub fn count(&mut self, item: &ItemState, min_votes: u8) -> Result<()> {
+        if !item.is_votable() {
+            return Ok(());
+        }
+        if item.vote_count < min_votes {
+            self.below_min = self.below_min.safe_add(1).or_overflow()?;
+        } else {
+            let bucket = self
+                .by_certainty
+                .get_mut(item.certainty as usize)
+                .ok_or(ProtocolError::InvariantViolated)?;
+            *bucket = bucket.safe_add(1).or_overflow()?;
+        }
+        Ok(())
+    }
+
+    /// Adds this call's counts to the round's, kept in the batch.
+    pub fn add_to(&self, batch: &mut Batch) -> Result<()> {
+        for (total, count) in batch.certainty_counts.iter_mut().zip(self.by_certainty) {
+            *total = total.safe_add(count).or_overflow()?;
+        }
+        batch.below_min_open = batch
+            .below_min_open
+            .safe_add(self.below_min)
+            .or_overflow()?;
+        Ok(())
+    }
+}
+
 /// What settling one item pays and records, the same for every item of a call.
 pub struct ItemSettlement {
-    /// Worker pay of one decided item, split among its winners.
+    /// Worker pay of one decided item, or of each of its votes (`per_vote`), split
+    /// among its winners.
     pub pay: u64,
+    /// The batch has a vote budget: a decided item pays per revealed vote.
+    pub per_vote: bool,
     /// The claimable slot of the batch's mint in each ledger entry.
     pub slot: usize,
     pub deposit: u64,
@@ -311,6 +368,8 @@ pub struct ItemSettlement {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Totals {
     pub decided: u32,
+    /// Units paid (decided items, or their votes with a vote budget): the fees' count.
+    pub paid_units: u64,
     pub unresolved: u32,
     pub votes: u32,
     pub credited: u64,
@@ -323,8 +382,13 @@ pub struct Totals {
 }
 
 /// The community's rule applied to an item's revealed votes, held while no winner is
-/// established (THREATS.md, S-3). Writes nothing.
-pub fn decide_item(item: &ItemState, rule: &ItemRule, entries: &[LedgerEntry]) -> Result<Decision> {
+/// established (THREATS.md, S-3), and the votes' certainty bucket (ale-math
+/// allocation). Writes nothing.
+pub fn decide_item(
+    item: &ItemState,
+    rule: &ItemRule,
+    entries: &[LedgerEntry],
+) -> Result<(Decision, u8)> {
     let mut tally = Tally::default();
     for v in &item.votes[..item.vote_count as usize] {
         if rule.by_costs {
@@ -340,8 +404,9 @@ pub fn decide_item(item: &ItemState, rule: &ItemRule, entries: &[LedgerEntry]) -
     } else {
         decide(&tally, &rule.decision).or_overflow()?
     };
+    let certainty = certainty_bucket(&tally, rule.by_costs, rule.num_classes).or_overflow()?;
     let Decision::Decided { label, .. } = decision else {
-        return Ok(decision);
+        return Ok((decision, certainty));
     };
     let mut established_winner = false;
     for v in &item.votes[..item.vote_count as usize] {
@@ -350,12 +415,13 @@ pub fn decide_item(item: &ItemState, rule: &ItemRule, entries: &[LedgerEntry]) -
             .ok_or(ProtocolError::InvariantViolated)?;
         established_winner |= v.label == label && entry.tasks_won >= PROBATION_WINS;
     }
-    Ok(hold_for_established(
+    let decision = hold_for_established(
         decision,
         established_winner,
         rule.bootstrapped,
         item.vote_count >= rule.decision.max_votes,
-    ))
+    );
+    Ok((decision, certainty))
 }
 
 /// Settles one walked item for the round: its unrevealed reservations lapse (deposits
@@ -434,10 +500,16 @@ pub fn settle_item(
                 entry.badges |= badges_earned(entry.tasks_done, entry.tasks_won, entry.streak_days);
             }
             let winners = &winners[..winner_count];
+            let units = if settlement.per_vote {
+                votes.len() as u64
+            } else {
+                1
+            };
+            let pay = settlement.pay.safe_mul(units).or_overflow()?;
             // ale-math's pro-rata share per winner, without a heap allocation.
             let mut paid = 0u64;
             for (member, weight) in winners {
-                let share = pro_rata_share(settlement.pay, *weight, winner_weight).or_overflow()?;
+                let share = pro_rata_share(pay, *weight, winner_weight).or_overflow()?;
                 let entry = &mut entries[*member as usize];
                 entry.claimable[settlement.slot] = entry.claimable[settlement.slot]
                     .safe_add(share)
@@ -445,7 +517,8 @@ pub fn settle_item(
                 paid = paid.safe_add(share).or_overflow()?;
             }
             totals.credited = totals.credited.safe_add(paid).or_overflow()?;
-            let dust = settlement.pay.safe_sub(paid).or_overflow()?;
+            let dust = pay.safe_sub(paid).or_overflow()?;
+            totals.paid_units = totals.paid_units.safe_add(units).or_overflow()?;
             totals.dust = totals.dust.safe_add(dust).or_overflow()?;
             let unsplit = settle_deposits(votes, label, entries, deposit)?;
             totals.deposits_forfeited =
@@ -562,6 +635,7 @@ mod tests {
     fn settlement() -> ItemSettlement {
         ItemSettlement {
             pay: 100,
+            per_vote: false,
             slot: 0,
             deposit: DEPOSIT,
             reward_per_win: 5,
@@ -573,7 +647,7 @@ mod tests {
     #[test]
     fn a_decided_item_rewards_and_pays_its_winners_pro_rata_to_their_new_reputation() {
         let (mut item, mut entries) = voted_item();
-        let decision = decide_item(&item, &rule(), &entries).unwrap();
+        let (decision, _) = decide_item(&item, &rule(), &entries).unwrap();
         assert!(matches!(decision, Decision::Decided { label: 1, .. }));
         let mut totals = Totals::default();
         settle_item(
@@ -602,6 +676,7 @@ mod tests {
             totals,
             Totals {
                 decided: 1,
+                paid_units: 1,
                 votes: 3,
                 credited: 99,
                 dust: 1,
@@ -610,6 +685,46 @@ mod tests {
                 ..Default::default()
             }
         );
+    }
+
+    #[test]
+    fn with_a_vote_budget_a_decided_item_pays_per_vote_it_holds() {
+        let (mut item, mut entries) = voted_item();
+        let (decision, certainty) = decide_item(&item, &rule(), &entries).unwrap();
+        // 2:1 of weight 1 each: a margin of a third, bucket 10.
+        assert_eq!(certainty, 10);
+        let mut totals = Totals::default();
+        let per_vote = ItemSettlement {
+            per_vote: true,
+            ..settlement()
+        };
+        settle_item(
+            &mut item,
+            Some(decision),
+            &mut entries,
+            &per_vote,
+            &mut totals,
+        )
+        .unwrap();
+        // Three votes of 100: 300 shared 15 : 25 by the winners.
+        let paid: Vec<u64> = entries.iter().map(|e| e.claimable[0]).collect();
+        assert_eq!(paid, [112, 187, 0]);
+        assert_eq!(
+            (totals.paid_units, totals.credited, totals.dust),
+            (3, 299, 1)
+        );
+    }
+
+    #[test]
+    fn the_open_items_are_counted_by_certainty_and_below_the_minimum() {
+        let mut open = OpenItems::default();
+        let (mut item, _) = voted_item();
+        item.certainty = 7;
+        open.count(&item, 3).unwrap();
+        open.count(&item, 4).unwrap();
+        item.set_status(ItemStatus::Decided);
+        open.count(&item, 3).unwrap();
+        assert_eq!((open.by_certainty[7], open.below_min), (1, 1));
     }
 
     #[test]

@@ -1,9 +1,10 @@
+use ale_math::allocation::CERTAINTY_BUCKETS;
 use ale_math::checked::mul_div_floor;
 use ale_math::checked::CheckedMath;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
 
-use crate::constants::{BPS_DENOMINATOR, MAX_BATCH_ITEMS};
+use crate::constants::{BPS_DENOMINATOR, MAX_BATCH_ITEMS, NEVER_STOP_EARLY_BPS};
 use crate::error::{OrMathOverflow, ProtocolError};
 use crate::events::BatchPosted;
 use crate::mint_policy::check_payment_mint;
@@ -17,16 +18,36 @@ pub struct PostBatchParams {
     pub item_count: u32,
     /// Merkle root of the items' content hashes or URIs (content stays off chain).
     pub items_root: [u8; 32],
-    pub price_per_item: u64,
+    /// Per decided item; per vote of a decided item with a vote budget.
+    pub price: u64,
     pub deadline: i64,
     /// Merkle root of the gold items' committed answers (zero when there are none).
     pub gold_root: [u8; 32],
     pub gold_count: u32,
+    /// Votes bought for the whole batch (0: priced per item): from item_count x the
+    /// community's min_votes to item_count x its max_votes. Escrowed at `price` each.
+    pub vote_budget: u32,
+    /// When an item stops early, in bps: 0 at the community's early stop, 5001..=9999 at
+    /// that confidence, NEVER_STOP_EARLY_BPS never.
+    pub target_confidence_bps: u16,
+}
+
+impl PostBatchParams {
+    /// What the poster escrows: the price of every item, or of every vote bought.
+    pub fn escrow_total(&self) -> Result<u64> {
+        let units = if self.vote_budget > 0 {
+            self.vote_budget
+        } else {
+            self.item_count
+        };
+        self.price.safe_mul(units as u64).or_overflow()
+    }
 }
 
 /// A client company posts a batch and funds its escrow in one instruction, in ALE or
-/// any SPL mint (Token or Token-2022). Fees are fixed per item up front and leave the
-/// escrow only for decided items; everything else returns to the poster.
+/// any SPL mint (Token or Token-2022): priced per item, or per vote with a vote budget
+/// and a target confidence. Fees are fixed per unit up front and leave the escrow only
+/// for decided items; everything else returns to the poster.
 #[event_cpi]
 #[derive(Accounts)]
 #[instruction(params: PostBatchParams)]
@@ -90,8 +111,8 @@ pub struct PostBatch<'info> {
     pub system_program: Program<'info, System>,
 }
 
-/// Fees per item: floor(price x bps / 10,000) each.
-fn fees_per_item(price: u64, protocol_bps: u16, creator_bps: u16) -> Result<(u64, u64)> {
+/// Fees per unit (item or vote): floor(price x bps / 10,000) each.
+fn fees_per_unit(price: u64, protocol_bps: u16, creator_bps: u16) -> Result<(u64, u64)> {
     Ok((
         mul_div_floor(price, protocol_bps as u64, BPS_DENOMINATOR).or_overflow()?,
         mul_div_floor(price, creator_bps as u64, BPS_DENOMINATOR).or_overflow()?,
@@ -113,12 +134,26 @@ impl PostBatch<'_> {
             self.item_table.to_account_info().data_len() == ItemTable::space(params.item_count),
             ProtocolError::WrongItemTableSize
         );
-        require!(params.price_per_item > 0, ProtocolError::ZeroPrice);
+        require!(params.price > 0, ProtocolError::ZeroPrice);
+        if params.vote_budget > 0 {
+            let consensus = &self.community.consensus;
+            let items = params.item_count as u64;
+            require!(
+                (items.safe_mul(consensus.min_votes as u64).or_overflow()?
+                    ..=items.safe_mul(consensus.max_votes as u64).or_overflow()?)
+                    .contains(&(params.vote_budget as u64)),
+                ProtocolError::VoteBudgetOutOfRange
+            );
+        }
+        require!(
+            matches!(
+                params.target_confidence_bps,
+                0 | 5_001..=NEVER_STOP_EARLY_BPS
+            ),
+            ProtocolError::InvalidTargetConfidence
+        );
         check_payment_mint(&self.mint.to_account_info(), &self.mint, &self.config)?;
-        let total = params
-            .price_per_item
-            .safe_mul(params.item_count as u64)
-            .or_overflow()?;
+        let total = params.escrow_total()?;
         let windows = self.community.commit_window_seconds as i64
             + self.community.reveal_window_seconds as i64;
         let now = Clock::get()?.unix_timestamp;
@@ -151,15 +186,12 @@ impl PostBatch<'_> {
 #[access_control(ctx.accounts.validate(&params))]
 pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let (protocol_fee, creator_fee) = fees_per_item(
-        params.price_per_item,
+    let (protocol_fee, creator_fee) = fees_per_unit(
+        params.price,
         ctx.accounts.config.protocol_fee_bps,
         ctx.accounts.community.creator_fee_bps,
     )?;
-    let total = params
-        .price_per_item
-        .safe_mul(params.item_count as u64)
-        .or_overflow()?;
+    let total = params.escrow_total()?;
     let mint = ctx.accounts.mint.key();
     let vetted = ctx.accounts.config.is_vetted(&mint);
     let mint_slot = ctx.accounts.community.mint_slot(mint, vetted)?;
@@ -202,9 +234,9 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         item_table: ctx.accounts.item_table.key(),
         items_root: params.items_root,
         item_count: params.item_count,
-        price_per_item: params.price_per_item,
-        protocol_fee_per_item: protocol_fee,
-        creator_fee_per_item: creator_fee,
+        price: params.price,
+        protocol_fee,
+        creator_fee,
         created_at: now,
         deadline: params.deadline,
         gold_root: params.gold_root,
@@ -230,6 +262,14 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         round_committed: 0,
         round_revealed: 0,
         open_tickets: 0,
+        vote_budget: params.vote_budget,
+        votes_cast: 0,
+        round_reserved: 0,
+        target_confidence_bps: params.target_confidence_bps,
+        serve_extras: false,
+        serve_cutoff: 0,
+        certainty_counts: [0; CERTAINTY_BUCKETS],
+        below_min_open: 0,
         reserved: [0; 16],
     });
     let community = &mut ctx.accounts.community;
@@ -255,12 +295,14 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         poster: batch.poster,
         mint: batch.mint,
         item_count: batch.item_count,
-        price_per_item: batch.price_per_item,
-        protocol_fee_per_item: protocol_fee,
-        creator_fee_per_item: creator_fee,
-        worker_pay_per_item: batch.worker_pay_per_item(),
+        price: batch.price,
+        protocol_fee,
+        creator_fee,
+        worker_pay: batch.worker_pay(),
         deposited: total,
         deadline: batch.deadline,
+        vote_budget: batch.vote_budget,
+        target_confidence_bps: batch.target_confidence_bps,
     });
     Ok(())
 }

@@ -107,6 +107,7 @@ pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) 
     let info = ctx.accounts.item_table.to_account_info();
     let mut data = info.try_borrow_mut_data()?;
     let states = item_states_mut(&mut data)?;
+    let mut cast = 0u32;
     for (&index, &label) in ticket.items[..ticket.item_count as usize]
         .iter()
         .zip(&labels)
@@ -141,9 +142,11 @@ pub fn reveal_votes(ctx: Context<RevealVotes>, labels: Vec<u8>, salt: [u8; 32]) 
             padding: [0; 2],
         };
         item.vote_count += 1;
+        cast += 1;
     }
     drop(data);
     let batch = &mut ctx.accounts.batch;
+    batch.votes_cast = batch.votes_cast.safe_add(cast).or_overflow()?;
     batch.open_tickets = batch.open_tickets.safe_sub(1).or_overflow()?;
     if ctx.accounts.ticket.round == batch.settled_rounds {
         batch.round_revealed = batch.round_revealed.safe_add(1).or_overflow()?;

@@ -15,8 +15,9 @@ use crate::state::{
 /// A member takes its ticket for the current round of a batch: a sortition seeded by
 /// the round's seed (drawn by the round's first take from the most recent slot hash,
 /// which did not exist when the batch was posted), the batch, the member and the round
-/// picks up to MAX_TICKET_ITEMS items that still need votes this round and that the
-/// member has not voted on. One ticket per member per round; the community's daily
+/// picks up to MAX_TICKET_ITEMS items that the round's allotment gives a vote (the
+/// community's schedule, or a vote budget's least certain items) and that the member
+/// has not voted on, within what is left of the batch's vote budget. One ticket per member per round; the community's daily
 /// task limit and minimum stake hold.
 ///
 /// Sealed take: once the round's seed is drawn, a worker's client computes the same
@@ -156,7 +157,7 @@ pub fn take_ticket(
     let now = Clock::get()?.unix_timestamp;
     let member_index = ctx.accounts.membership.index;
     let community = &ctx.accounts.community;
-    let target = community.consensus.target_votes(round);
+    let allotment = ctx.accounts.batch.allotment(&community.consensus, round);
     // Daily task limit: how many items this ticket may still take today.
     let today = ale_math::gamification::unix_day(now);
     let mut allowance = MAX_TICKET_ITEMS as u32;
@@ -192,15 +193,19 @@ pub fn take_ticket(
     };
     let count = ctx.accounts.batch.item_count;
     let walk = probe(&seed, &batch_key, member_index, round, count);
+    // A vote budget caps what the round's tickets reserve.
+    let votes_left = ctx.accounts.batch.votes_left();
+    require!(votes_left > 0, ProtocolError::VoteBudgetSpent);
     let limit = match &sealed {
         Some(s) => allowance.min(s.items.len() as u32),
         None => allowance,
-    };
+    }
+    .min(votes_left);
     let (items, taken) = {
         let info = ctx.accounts.item_table.to_account_info();
         let mut data = info.try_borrow_mut_data()?;
         let states = item_states_mut(&mut data)?;
-        let (items, taken) = assigned_items(states, walk, target, member_index, limit);
+        let (items, taken) = assigned_items(states, walk, allotment, member_index, limit);
         if let Some(sealed) = &sealed {
             require!(
                 sealed.items.as_slice() == &items[..taken],
@@ -209,7 +214,7 @@ pub fn take_ticket(
         }
         for &index in &items[..taken] {
             let item = &mut states[index as usize];
-            item.votes_reserved += 1; // votes_reserved < target <= 16
+            item.votes_reserved += 1; // the allotment keeps it below max_votes <= 16
             item.set_status(ItemStatus::Started);
         }
         (items, taken)
@@ -264,6 +269,7 @@ pub fn take_ticket(
     });
     let batch = &mut ctx.accounts.batch;
     batch.open_tickets = batch.open_tickets.safe_add(1).or_overflow()?;
+    batch.round_reserved = batch.round_reserved.safe_add(taken as u32).or_overflow()?;
     if sealed.is_some() {
         batch.round_committed = batch.round_committed.safe_add(1).or_overflow()?;
     }
