@@ -18,17 +18,18 @@ use ale_protocol::constants::{
     MAX_ITEMS_PER_REFUND_CALL, MAX_ITEMS_PER_SETTLE, MAX_PUSHES_PER_CALL,
 };
 use ale_protocol::state::{
-    Batch, Community, LedgerEntry, ProtocolConfig, Ticket, ENTRY_PUSH_PAYOUTS,
+    Batch, Community, LedgerEntry, ProtocolConfig, Rescore, Ticket, WeightRule, ENTRY_PUSH_PAYOUTS,
 };
 use ale_staking::state::StakingConfig;
 use anchor_lang::prelude::Pubkey;
 use solana_sdk::instruction::Instruction;
+use solana_sdk::signature::{Keypair, Signer};
 use spl_associated_token_account_interface::address::get_associated_token_address_with_program_id as ata;
 use spl_associated_token_account_interface::instruction::create_associated_token_account_idempotent;
 use tracing::{info, warn};
 
 use ale_sdk::transport::{send_packed, ClientError, Transport};
-use ale_sdk::views::ledger_members;
+use ale_sdk::views::{ledger_members, rescore_header};
 use ale_sdk::worker::DueReveal;
 use ale_sdk::{pda, protocol as ix, staking};
 
@@ -70,6 +71,8 @@ pub struct PassReport {
     pub rounds_settled: u32,
     pub tickets_closed: u32,
     pub refund_calls: u32,
+    /// Calls of vote budgets' closing re-scores (start and steps).
+    pub rescore_calls: u32,
     pub batches_closed: u32,
     pub fee_accounts_opened: u32,
     pub pushes: u32,
@@ -85,6 +88,7 @@ impl PassReport {
             + self.settle_calls
             + self.tickets_closed
             + self.refund_calls
+            + self.rescore_calls
             + self.batches_closed
             + self.fee_accounts_opened
             + self.pushes
@@ -99,6 +103,7 @@ const ALREADY_DONE: &[&str] = &[
     "BatchNotFinished",
     "TicketStillOpen",
     "AccountNotInitialized",
+    "RescoreAlreadyStarted",
 ];
 
 /// What the keeper knows of a batch's surroundings in one pass.
@@ -254,7 +259,20 @@ impl Keeper {
             let (treasury, creator) = self
                 .fee_accounts(t, config.treasury, community.creator, &batch, report)
                 .await?;
+            let confusion = community.consensus.weight_rule == WeightRule::Confusion;
             while settle_due(&batch)? {
+                // A vote budget's last round is decided by its closing re-score.
+                if !batch.rescore_done
+                    && batch
+                        .needs_rescore(confusion, batch.settled_rounds)
+                        .map_err(anchor_err)?
+                {
+                    if !self.rescore(t, address, community, report).await? {
+                        return Ok(());
+                    }
+                    batch = t.read(address).await?;
+                    continue;
+                }
                 let settle = self.next_settle(address, &batch, (treasury, creator));
                 let round = batch.settled_rounds;
                 let Sent::Done = self.send(t, "settle", &[settle], report).await? else {
@@ -388,10 +406,15 @@ impl Keeper {
                 .count() as u32;
             let mut revealed = batch.clone();
             revealed.round_revealed = revealed.round_revealed.saturating_add(of_round);
+            // A vote budget's last round waits for its re-score (the keeper's pass): it
+            // may be this one if the round's reservations could spend the budget.
+            let round = batch.settled_rounds;
+            let might_rescore = batch.has_vote_budget()
+                && (batch.votes_cast.saturating_add(batch.round_reserved) >= batch.vote_budget
+                    || batch.is_last_round(round).map_err(anchor_err)?);
             let completes = !batch.is_finished()
-                && revealed
-                    .settleable(batch.settled_rounds, now)
-                    .map_err(anchor_err)?;
+                && !might_rescore
+                && revealed.settleable(round, now).map_err(anchor_err)?;
             if completes {
                 let community: Community = t.read(batch.community).await?;
                 let (treasury, creator) = self
@@ -450,6 +473,48 @@ impl Keeper {
     }
 
     /// Sends one crank, retrying transient failures with exponential backoff.
+    /// Runs a batch's closing re-score to its end: creates and claims the workspace
+    /// (the keeper pays its rent and gets it back at the end), then sends its pieces
+    /// from the workspace's own pass and cursor. False when a send failed (the next
+    /// pass goes on from the chain's state).
+    async fn rescore<T: Transport>(
+        &self,
+        t: &mut T,
+        address: Pubkey,
+        community: &Community,
+        report: &mut PassReport,
+    ) -> Result<bool, ClientError> {
+        let mut batch: Batch = t.read(address).await?;
+        if batch.rescore == Pubkey::default() {
+            let workspace = Keypair::new();
+            let space = Rescore::space(community.member_count);
+            let rent = t.minimum_balance(space).await?;
+            let payer = t.fee_payer();
+            let ixs = [
+                ix::create_rescore_account(payer, workspace.pubkey(), community.member_count, rent),
+                ix::start_rescore(payer, address, &batch, workspace.pubkey()),
+            ];
+            let Sent::Done = self
+                .send_signed(t, "start rescore", &ixs, &[&workspace], report)
+                .await?
+            else {
+                return Ok(false);
+            };
+            report.rescore_calls += 1;
+            batch = t.read(address).await?;
+        }
+        while !batch.rescore_done {
+            let header = rescore_header(&t.data(batch.rescore).await?)?;
+            let step = ix::rescore_batch(header.payer, address, &batch, header.pass, header.cursor);
+            let Sent::Done = self.send(t, "rescore", &[step], report).await? else {
+                return Ok(false);
+            };
+            report.rescore_calls += 1;
+            batch = t.read(address).await?;
+        }
+        Ok(true)
+    }
+
     async fn send<T: Transport>(
         &self,
         t: &mut T,
@@ -457,9 +522,20 @@ impl Keeper {
         ixs: &[Instruction],
         report: &mut PassReport,
     ) -> Result<Sent, ClientError> {
+        self.send_signed(t, what, ixs, &[], report).await
+    }
+
+    async fn send_signed<T: Transport>(
+        &self,
+        t: &mut T,
+        what: &str,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        report: &mut PassReport,
+    ) -> Result<Sent, ClientError> {
         let mut wait = self.config.backoff;
         for attempt in 1..=self.config.max_attempts {
-            match t.send_transaction(ixs, &[]).await {
+            match t.send_transaction(ixs, signers).await {
                 Ok(_) => return Ok(Sent::Done),
                 Err(e) if e.error_name().is_some_and(|n| ALREADY_DONE.contains(&n)) => {
                     info!(what, error = %e, "already done");
@@ -493,6 +569,7 @@ fn add(total: &mut PassReport, r: &PassReport) {
     total.rounds_settled += r.rounds_settled;
     total.tickets_closed += r.tickets_closed;
     total.refund_calls += r.refund_calls;
+    total.rescore_calls += r.rescore_calls;
     total.batches_closed += r.batches_closed;
     total.fee_accounts_opened += r.fee_accounts_opened;
     total.pushes += r.pushes;

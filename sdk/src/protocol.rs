@@ -5,7 +5,7 @@ use ale_math::consensus::{defaults, WeightRule as MathWeightRule};
 use ale_protocol::instructions::{
     CommunityParams, GoldReveal, JoinProof, PostBatchParams, ProtocolParams, SealedBallot,
 };
-use ale_protocol::state::{Batch, ConsensusParams, ConversionRate, ItemTable, WeightRule};
+use ale_protocol::state::{Batch, ConsensusParams, ConversionRate, ItemTable, Rescore, WeightRule};
 use ale_protocol::{accounts, instruction};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
@@ -302,6 +302,60 @@ pub fn close_batch(batch_address: Pubkey, batch: &Batch) -> Instruction {
             program: ale_protocol::ID,
         },
         instruction::CloseBatch {},
+    )
+}
+
+/// Creates the account of a batch's closing re-score, sized for the community's
+/// `members` (`start_rescore` claims it).
+pub fn create_rescore_account(
+    payer: Pubkey,
+    rescore: Pubkey,
+    members: u32,
+    lamports: u64,
+) -> Instruction {
+    system_instruction::create_account(
+        &payer,
+        &rescore,
+        lamports,
+        Rescore::space(members) as u64,
+        &ale_protocol::ID,
+    )
+}
+
+pub fn start_rescore(
+    payer: Pubkey,
+    batch_address: Pubkey,
+    batch: &Batch,
+    rescore: Pubkey,
+) -> Instruction {
+    build(
+        accounts::StartRescore {
+            payer,
+            community: batch.community,
+            batch: batch_address,
+            rescore,
+        },
+        instruction::StartRescore {},
+    )
+}
+
+/// One piece of the re-score at `pass` and `cursor` (the workspace's own); the rent
+/// goes back to `payer`, the workspace's creator, at the end.
+pub fn rescore_batch(
+    payer: Pubkey,
+    batch_address: Pubkey,
+    batch: &Batch,
+    pass: u32,
+    cursor: u32,
+) -> Instruction {
+    build(
+        accounts::RescoreBatch {
+            payer,
+            batch: batch_address,
+            item_table: batch.item_table,
+            rescore: batch.rescore,
+        },
+        instruction::RescoreBatch { pass, cursor },
     )
 }
 

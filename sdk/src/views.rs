@@ -1,6 +1,6 @@
-//! Read-only views for people: a community's leaderboard.
+//! Read-only views: a community's leaderboard, where a re-score stands.
 
-use ale_protocol::state::{ledger_entries, Community, Ledger, LedgerEntry};
+use ale_protocol::state::{ledger_entries, Community, Ledger, LedgerEntry, Rescore};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
 use serde::Serialize;
@@ -9,6 +9,15 @@ use crate::error::state_error;
 use crate::transport::{ClientError, Transport};
 
 /// The ledger's members: its entries up to the header's length (the rest is capacity).
+/// Where a batch's closing re-score stands: its workspace's header.
+pub fn rescore_header(data: &[u8]) -> Result<Rescore, ClientError> {
+    let header_end = 8 + std::mem::size_of::<Rescore>();
+    let header = data
+        .get(..header_end)
+        .ok_or_else(|| state_error("re-score account shorter than its header"))?;
+    Rescore::try_deserialize(&mut &header[..]).map_err(state_error)
+}
+
 pub fn ledger_members(data: &[u8]) -> Result<&[LedgerEntry], ClientError> {
     let header_end = 8 + std::mem::size_of::<Ledger>();
     let header = data

@@ -1,17 +1,21 @@
 //! A vote budget through the runtime: the poster buys votes per batch at a price per
 //! vote; every item first gets the community's minimum, then each round's extra votes
 //! go to the least certain open items; the last vote of the budget decides every item;
-//! a target confidence stops items early; what is not spent comes back at close.
+//! a target confidence stops items early; what is not spent comes back at close; in a
+//! community of the confusion rule the closing re-score decides the last round.
 
+use ale_math::em::RESCORE_STEPS;
 use ale_protocol::constants::NEVER_STOP_EARLY_BPS;
 use ale_protocol::error::ProtocolError;
 use ale_protocol::events::BatchClosed;
 use ale_protocol::instructions::CommunityParams;
-use ale_protocol::state::{item_states_mut, Batch, ItemStatus};
+use ale_protocol::state::{item_states_mut, Batch, ItemStatus, Rescore, WeightRule, ITEM_RESCORED};
 use ale_sdk::protocol as ix;
+use ale_sdk::views::rescore_header;
 use ale_tests::assert_error;
 use ale_tests::pool::{params, Pool};
 use anchor_lang::prelude::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
 
 const PRICE_PER_VOTE: u64 = 100;
 
@@ -172,5 +176,138 @@ async fn a_target_confidence_stops_items_early_and_the_unspent_budget_comes_back
         start - pool.env.rt.token_balance(pool.poster.token).await,
         6 * PRICE_PER_VOTE,
         "the poster paid for the six votes cast, no more"
+    );
+}
+
+/// The template's confusion rule, 3 to 5 votes an item.
+fn confusion_community() -> CommunityParams {
+    let mut p = budget_community();
+    p.consensus.weight_rule = WeightRule::Confusion;
+    p.consensus.threshold_bps = 5_001;
+    p
+}
+
+#[tokio::test]
+async fn the_last_round_waits_for_the_closing_rescore_which_decides_it() {
+    let mut pool = Pool::new(confusion_community(), 4).await;
+    // Two items, their minimum only: round 0 is the budget's last.
+    let (batch, b) = post_with_budget(&mut pool, 2, 6, NEVER_STOP_EARLY_BPS).await;
+    let keeper = pool.env.rt.funded_wallet(5).await;
+    let members = pool.env.community(pool.community).await.member_count;
+    let space = Rescore::space(members);
+    let rent = pool.env.rt.rent_for(space).await;
+    let start = |workspace: &Keypair, b: &Batch, members: u32| {
+        [
+            ix::create_rescore_account(keeper.pubkey(), workspace.pubkey(), members, rent),
+            ix::start_rescore(keeper.pubkey(), batch, b, workspace.pubkey()),
+        ]
+    };
+    // Before the round's reveals are over there is nothing to re-score.
+    let early = Keypair::new();
+    assert_error(
+        pool.env
+            .rt
+            .send(&start(&early, &b, members), &[&keeper, &early])
+            .await,
+        ProtocolError::RescoreNotDue,
+    );
+
+    let salt = [9u8; 32];
+    let labels = [[1u8, 0], [1, 0], [0, 0]];
+    let mut ballots = Vec::new();
+    for (m, by_item) in labels.iter().enumerate() {
+        let taken = pool.take(m, batch, &b, 0).await.unwrap();
+        let ballot: Vec<u8> = taken.iter().map(|&i| by_item[i as usize]).collect();
+        pool.commit(m, batch, 0, &ballot, salt).await.unwrap();
+        ballots.push((m, ballot));
+    }
+    pool.reveal_round(batch, &b, 0, &ballots, salt).await;
+    assert_error(
+        pool.settle(batch, &b, 0, 16).await,
+        ProtocolError::RescoreNotFinished,
+    );
+
+    // A workspace of the wrong size is refused; the right one is claimed once.
+    let short = Keypair::new();
+    assert_error(
+        pool.env
+            .rt
+            .send(&start(&short, &b, members - 1), &[&keeper, &short])
+            .await,
+        ProtocolError::WrongRescoreSize,
+    );
+    let workspace = Keypair::new();
+    pool.env
+        .rt
+        .send(&start(&workspace, &b, members), &[&keeper, &workspace])
+        .await
+        .unwrap();
+    let again = Keypair::new();
+    assert_error(
+        pool.env
+            .rt
+            .send(&start(&again, &b, members), &[&keeper, &again])
+            .await,
+        ProtocolError::RescoreAlreadyStarted,
+    );
+
+    // The passes, from the workspace's own pass and cursor: a stale one, or a payer
+    // that is not the workspace's, is refused.
+    let b = pool.env.batch(batch).await;
+    assert_error(
+        pool.env
+            .rt
+            .send(&[ix::rescore_batch(keeper.pubkey(), batch, &b, 1, 0)], &[])
+            .await,
+        ProtocolError::StaleCursor,
+    );
+    let stranger = Keypair::new().pubkey();
+    assert_error(
+        pool.env
+            .rt
+            .send(&[ix::rescore_batch(stranger, batch, &b, 0, 0)], &[])
+            .await,
+        ProtocolError::WrongRescoreAccount,
+    );
+    let before = pool.env.rt.lamports(keeper.pubkey()).await;
+    let mut calls = 0;
+    while !pool.env.batch(batch).await.rescore_done {
+        let data = pool.env.rt.account(workspace.pubkey()).await.unwrap().data;
+        let header = rescore_header(&data).unwrap();
+        pool.env
+            .rt
+            .send(
+                &[ix::rescore_batch(
+                    keeper.pubkey(),
+                    batch,
+                    &b,
+                    header.pass,
+                    header.cursor,
+                )],
+                &[],
+            )
+            .await
+            .unwrap();
+        calls += 1;
+    }
+    // One call per pass on two items: 2 x RESCORE_STEPS + 1.
+    assert_eq!(calls, 2 * RESCORE_STEPS as u32 + 1);
+    assert!(pool.env.rt.account(workspace.pubkey()).await.is_none());
+    assert_eq!(
+        pool.env.rt.lamports(keeper.pubkey()).await - before,
+        rent,
+        "the workspace's rent is back"
+    );
+    let mut data = pool.env.rt.account(b.item_table).await.unwrap().data;
+    assert!(item_states_mut(&mut data)
+        .unwrap()
+        .iter()
+        .all(|item| item.flags & ITEM_RESCORED != 0));
+
+    let settled = pool.settle(batch, &b, 0, 16).await.unwrap();
+    assert_eq!(settled.decided, 2);
+    assert_eq!(
+        statuses(&mut pool, &b).await,
+        [(ItemStatus::Decided, 3, 1), (ItemStatus::Decided, 3, 0)]
     );
 }

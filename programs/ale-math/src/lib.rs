@@ -6,6 +6,7 @@ pub mod accumulator;
 pub mod allocation;
 pub mod checked;
 pub mod consensus;
+pub mod em;
 pub mod error;
 pub mod fixed;
 pub mod gamification;

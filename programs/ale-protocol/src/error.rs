@@ -169,6 +169,16 @@ pub enum ProtocolError {
     InvalidTargetConfidence,
     #[msg("the batch's vote budget is spent (or reserved by this round's tickets): no votes left to take")]
     VoteBudgetSpent,
+    #[msg("a re-score is only for a vote budget's last round in a community of the confusion rule, once its reveals are over and before it settles")]
+    RescoreNotDue,
+    #[msg("this batch's re-score has already started")]
+    RescoreAlreadyStarted,
+    #[msg("re-score account does not have Rescore::space(member_count) bytes")]
+    WrongRescoreSize,
+    #[msg("not this batch's re-score account, or not its payer")]
+    WrongRescoreAccount,
+    #[msg("the batch's last round is decided by its re-score: run rescore_batch to the end first")]
+    RescoreNotFinished,
 }
 
 /// Maps an ale-math failure to a program error, logging where it happened.

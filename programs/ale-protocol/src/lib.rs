@@ -158,6 +158,14 @@ pub mod ale_protocol {
         instructions::push_payouts(ctx, indices)
     }
 
+    pub fn start_rescore(ctx: Context<StartRescore>) -> Result<()> {
+        instructions::start_rescore(ctx)
+    }
+
+    pub fn rescore_batch(ctx: Context<RescoreBatch>, pass: u32, cursor: u32) -> Result<()> {
+        instructions::rescore_batch(ctx, pass, cursor)
+    }
+
     pub fn close_batch(ctx: Context<CloseBatch>) -> Result<()> {
         instructions::close_batch(ctx)
     }

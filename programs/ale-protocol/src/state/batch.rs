@@ -91,6 +91,11 @@ pub struct Batch {
     /// open items below the minimum votes. They set the next round's serving.
     pub certainty_counts: [u16; CERTAINTY_BUCKETS],
     pub below_min_open: u32,
+    /// The closing re-score's workspace (default: none started), and whether it ran to
+    /// the end: a vote budget's last round in a confusion-rule community is decided by
+    /// it.
+    pub rescore: Pubkey,
+    pub rescore_done: bool,
     pub reserved: [u8; 16],
 }
 
@@ -207,16 +212,12 @@ impl Batch {
     }
 
     /// The community's rule as this batch applies it in round `round`: the batch's
-    /// early stop; and with a vote budget, an item that holds a vote of each of the
-    /// community's `members` is at its cap, and in the last round (the budget spent, or
-    /// no later round can end by the deadline) every item with its minimum votes is,
-    /// so it is decided now rather than refunded at the deadline.
-    pub fn decision_rule(
-        &self,
-        consensus: &ConsensusParams,
-        members: u32,
-        round: u32,
-    ) -> Result<DecisionRule> {
+    /// early stop; and with a vote budget, no item is at its cap before the last round
+    /// (one at `max_votes` takes no more votes and waits), and in the last round (the
+    /// budget spent, or no later round can end by the deadline) every item with its
+    /// minimum votes is, so it is decided then, by the closing re-score where there is
+    /// one, rather than refunded at the deadline.
+    pub fn decision_rule(&self, consensus: &ConsensusParams, round: u32) -> Result<DecisionRule> {
         let early_stop_margin_bps = match self.target_confidence_bps {
             0 => consensus.early_stop_margin_bps,
             NEVER_STOP_EARLY_BPS => 0,
@@ -229,14 +230,29 @@ impl Batch {
             early_stop_margin_bps,
         };
         if self.has_vote_budget() {
-            let members = u8::try_from(members).unwrap_or(u8::MAX);
-            rule.max_votes = rule.max_votes.min(members).max(rule.min_votes);
-            let next_round_end = self.reveal_end(round.safe_add(1).or_overflow()?)?;
-            if self.votes_cast >= self.vote_budget || next_round_end > self.deadline {
-                rule.max_votes = rule.min_votes;
-            }
+            rule.max_votes = if self.is_last_round(round)? {
+                rule.min_votes
+            } else {
+                u8::MAX
+            };
         }
         Ok(rule)
+    }
+
+    /// With a vote budget, `round` is the last: the budget's last vote is cast, or no
+    /// later round can end by the deadline.
+    pub fn is_last_round(&self, round: u32) -> Result<bool> {
+        if !self.has_vote_budget() {
+            return Ok(false);
+        }
+        let next_round_end = self.reveal_end(round.safe_add(1).or_overflow()?)?;
+        Ok(self.votes_cast >= self.vote_budget || next_round_end > self.deadline)
+    }
+
+    /// Round `round` is decided by the closing re-score: a vote budget's last round in
+    /// a community of the confusion rule (the re-score needs per-class costs).
+    pub fn needs_rescore(&self, confusion_rule: bool, round: u32) -> Result<bool> {
+        Ok(confusion_rule && self.is_last_round(round)?)
     }
 
     /// Price less fees. Fees are at most 10% + 20% of the price (the caps in
@@ -283,4 +299,4 @@ impl Batch {
 
 // Borsh sizes pinned like the zero-copy layouts: a field added or resized must be a
 // deliberate change (rent, `space`, reserved bytes), not a side effect.
-static_assertions::const_assert_eq!(<Batch as anchor_lang::Space>::INIT_SPACE, 595);
+static_assertions::const_assert_eq!(<Batch as anchor_lang::Space>::INIT_SPACE, 628);

@@ -40,6 +40,11 @@ pub const SKIP_LABEL: u8 = u8::MAX;
 
 /// Item flag: a gold item whose answer was revealed and scored its voters.
 pub const ITEM_GOLD_SCORED: u8 = 1 << 0;
+/// Item flag: the batch's closing re-score chose `label` for the item (its last round
+/// decides it so).
+pub const ITEM_RESCORED: u8 = 1 << 1;
+/// Item flag: the closing re-score found no likelier class (a tie): unresolved.
+pub const ITEM_RESCORE_TIE: u8 = 1 << 2;
 
 /// The most votes one item holds (a community's `max_votes` is at most this).
 pub const MAX_VOTES_PER_ITEM: usize = 16;

@@ -6,6 +6,7 @@ mod items;
 mod ledger;
 mod membership;
 mod requester;
+mod rescore;
 mod sortition;
 
 pub use batch::*;
@@ -16,4 +17,5 @@ pub use items::*;
 pub use ledger::*;
 pub use membership::*;
 pub use requester::*;
+pub use rescore::*;
 pub use sortition::*;

@@ -2,7 +2,7 @@ use ale_math::allocation::{certainty_bucket, serve_cutoff, CERTAINTY_BUCKETS, SE
 use ale_math::checked::CheckedMath;
 use ale_math::consensus::{
     decide, decide_by_costs, hold_for_established, record_confusion, reputation_after, Decision,
-    DecisionRule, Tally, PROBATION_WINS,
+    DecisionRule, Tally, MAX_CLASSES, PROBATION_WINS,
 };
 use ale_math::gamification::{badges_earned, streak_after};
 use ale_math::split::pro_rata_share;
@@ -18,7 +18,8 @@ use crate::events::RoundSettled;
 use crate::seeds;
 use crate::state::{
     item_states_mut, ledger_entries_mut, recent_slot_hash, Batch, Community, ItemState, ItemStatus,
-    Ledger, LedgerEntry, ProtocolConfig, VoteSlot, WeightRule, MAX_VOTES_PER_ITEM,
+    Ledger, LedgerEntry, ProtocolConfig, VoteSlot, WeightRule, ITEM_RESCORED, ITEM_RESCORE_TIE,
+    MAX_VOTES_PER_ITEM,
 };
 
 /// Permissionless once a round's reveal window has closed (or, after its commit window,
@@ -122,6 +123,11 @@ impl SettleRound<'_> {
             ProtocolError::TooManyItemsPerCall
         );
         require!(cursor == batch.settle_cursor, ProtocolError::StaleCursor);
+        let confusion = self.community.consensus.weight_rule == WeightRule::Confusion;
+        require!(
+            batch.rescore_done || !batch.needs_rescore(confusion, batch.settled_rounds)?,
+            ProtocolError::RescoreNotFinished
+        );
         require!(
             batch.settleable(batch.settled_rounds, Clock::get()?.unix_timestamp)?,
             ProtocolError::RoundNotOver
@@ -137,11 +143,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
     let reward_per_reputation = ctx.accounts.community.reward_per_reputation;
     let deposit = ctx.accounts.community.vote_deposit;
     let rule = ItemRule {
-        decision: batch.decision_rule(
-            &consensus,
-            ctx.accounts.community.member_count,
-            batch.settled_rounds,
-        )?,
+        decision: batch.decision_rule(&consensus, batch.settled_rounds)?,
         by_costs: consensus.weight_rule == WeightRule::Confusion,
         num_classes: ctx.accounts.community.num_classes,
         bootstrapped: ctx.accounts.community.established_members >= consensus.min_votes as u32,
@@ -195,7 +197,7 @@ pub fn settle_round(ctx: Context<SettleRound>, cursor: u32, max_items: u32) -> R
             };
             end = end.safe_add(1).or_overflow()?;
             settle_item(item, decision, entries, &settlement, &mut totals)?;
-            open.count(item, consensus.min_votes)?;
+            open.count(item, consensus.min_votes, consensus.max_votes)?;
         }
     }
 
@@ -319,9 +321,10 @@ pub struct OpenItems {
 }
 
 impl OpenItems {
-    /// Counts `item` if it is still open after its settlement.
-    pub fn count(&mut self, item: &ItemState, min_votes: u8) -> Result<()> {
-        if !item.is_votable() {
+    /// Counts `item` if it is still open after its settlement and can take a vote
+    /// (below `max_votes`).
+    pub fn count(&mut self, item: &ItemState, min_votes: u8, max_votes: u8) -> Result<()> {
+        if !item.is_votable() || item.vote_count >= max_votes {
             return Ok(());
         }
         if item.vote_count < min_votes {
@@ -405,6 +408,23 @@ pub fn decide_item(
         decide(&tally, &rule.decision).or_overflow()?
     };
     let certainty = certainty_bucket(&tally, rule.by_costs, rule.num_classes).or_overflow()?;
+    // The closing re-score decides a vote budget's last round: its label, if some
+    // voter said it.
+    let decision = if item.flags & ITEM_RESCORE_TIE != 0 {
+        Decision::Unresolved
+    } else if item.flags & ITEM_RESCORED != 0 {
+        let said = tally.counts[item.label as usize % MAX_CLASSES];
+        if said == 0 {
+            Decision::Unresolved
+        } else {
+            Decision::Decided {
+                label: item.label,
+                share_bps: (said as u32 * 10_000 / tally.votes.max(1) as u32) as u16,
+            }
+        }
+    } else {
+        decision
+    };
     let Decision::Decided { label, .. } = decision else {
         return Ok((decision, certainty));
     };
@@ -720,10 +740,12 @@ mod tests {
         let mut open = OpenItems::default();
         let (mut item, _) = voted_item();
         item.certainty = 7;
-        open.count(&item, 3).unwrap();
-        open.count(&item, 4).unwrap();
+        open.count(&item, 3, 5).unwrap();
+        open.count(&item, 4, 5).unwrap();
+        // At its cap it takes no more votes; decided, none at all.
+        open.count(&item, 3, 3).unwrap();
         item.set_status(ItemStatus::Decided);
-        open.count(&item, 3).unwrap();
+        open.count(&item, 3, 5).unwrap();
         assert_eq!((open.by_certainty[7], open.below_min), (1, 1));
     }
 

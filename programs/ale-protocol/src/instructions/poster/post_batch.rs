@@ -270,6 +270,8 @@ pub fn post_batch(ctx: Context<PostBatch>, params: PostBatchParams) -> Result<()
         serve_cutoff: 0,
         certainty_counts: [0; CERTAINTY_BUCKETS],
         below_min_open: 0,
+        rescore: Pubkey::default(),
+        rescore_done: false,
         reserved: [0; 16],
     });
     let community = &mut ctx.accounts.community;
