@@ -66,7 +66,8 @@ pub fn exp_neg_q16(x: u64) -> u64 {
     (value >> whole) >> (Q30 - 16)
 }
 
-/// log2(n) in Q16 for n >= 1, from a Q30 mantissa squared in u64 (to about 2^-14).
+/// log2(n) in Q16 for n >= 1, from a Q30 mantissa squared in u64; the 12 fractional
+/// bits a Q12 cost needs are computed, the last 4 are zero.
 pub fn log2_q16_fast(n: u64) -> MathResult<u64> {
     if n == 0 {
         return Err(MathError::InvalidInput("log of zero"));
@@ -78,7 +79,7 @@ pub fn log2_q16_fast(n: u64) -> MathResult<u64> {
         n << (Q30 - msb)
     };
     let mut result = (msb as u64) << 16;
-    for bit in (0..16).rev() {
+    for bit in (4..16).rev() {
         // y < 2^31, so y^2 < 2^62.
         y = (y * y) >> Q30;
         if y >= 2 << Q30 {
@@ -89,10 +90,10 @@ pub fn log2_q16_fast(n: u64) -> MathResult<u64> {
     Ok(result)
 }
 
-/// ln(a / b) in Q12 for a >= b >= 1, capped at u16::MAX (16 nats): a cost.
-fn cost_q12(a: u64, b: u64) -> MathResult<u16> {
-    let log2 = log2_q16_fast(a)?.saturating_sub(log2_q16_fast(b)?);
-    let nats_q16 = log2.safe_mul(LN_2_Q16)? >> 16;
+/// ln(2^(log2_a - log2_b)) in Q12 (log2s in Q16, a >= b), capped at u16::MAX (16
+/// nats): a cost.
+fn cost_q12(log2_a: u64, log2_b: u64) -> MathResult<u16> {
+    let nats_q16 = log2_a.saturating_sub(log2_b).safe_mul(LN_2_Q16)? >> 16;
     Ok((nats_q16 >> 4).min(u16::MAX as u64) as u16)
 }
 
@@ -147,14 +148,27 @@ pub fn shrunk_costs(
             return Err(MathError::InvalidInput("re-score: empty pooled row"));
         }
         let denominator = row_total.safe_add(POOL_STRENGTH_Q16)?;
+        let log2_denominator = log2_q16_fast(denominator)?;
         for said in 0..k {
-            let pooled =
-                crate::checked::mul_div_floor(POOL_STRENGTH_Q16, pool[t][said], pool_total)?;
-            let numerator = counts[t][said].safe_add(pooled)?.max(1);
-            costs[t][said] = cost_q12(denominator, numerator.min(denominator))?;
+            let pooled = strength_share(pool[t][said], pool_total)?;
+            let numerator = counts[t][said].safe_add(pooled)?.clamp(1, denominator);
+            costs[t][said] = cost_q12(log2_denominator, log2_q16_fast(numerator)?)?;
         }
     }
     Ok(costs)
+}
+
+/// POOL_STRENGTH_Q16 x part / whole for part <= whole, in u64 only (a u128 division
+/// costs the SBF VM thousands of units): both are shifted down to 48 bits first.
+fn strength_share(part: u64, whole: u64) -> MathResult<u64> {
+    if part > whole || whole == 0 {
+        return Err(MathError::InvalidInput(
+            "re-score: pooled cell above its row",
+        ));
+    }
+    let shift = (u64::BITS - whole.leading_zeros()).saturating_sub(48);
+    // part >> shift < 2^48, times 2^15 < 2^63.
+    ((part >> shift) << POOL_STRENGTH_Q16.trailing_zeros()).safe_div((whole >> shift).max(1))
 }
 
 #[cfg(test)]
@@ -174,6 +188,13 @@ mod tests {
             assert!((got - (n as f64).log2()).abs() < 1e-3, "log2({n}) = {got}");
         }
         assert!(log2_q16_fast(0).is_err());
+        // Wide pooled rows keep the share.
+        assert_eq!(
+            strength_share(1 << 60, 1 << 62).unwrap(),
+            POOL_STRENGTH_Q16 / 4
+        );
+        assert_eq!(strength_share(3, 4).unwrap(), 3 * POOL_STRENGTH_Q16 / 4);
+        assert!(strength_share(5, 4).is_err());
     }
 
     #[test]

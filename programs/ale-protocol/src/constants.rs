@@ -53,7 +53,7 @@ pub const NEVER_STOP_EARLY_BPS: u16 = 10_000;
 /// Votes one `rescore_batch` call walks in an items pass, and members one call turns
 /// into costs in a members pass (docs/COMPUTE.md has their measured cost).
 pub const MAX_RESCORE_VOTES_PER_CALL: u32 = 1_024;
-pub const MAX_RESCORE_MEMBERS_PER_CALL: u32 = 128;
+pub const MAX_RESCORE_MEMBERS_PER_CALL: u32 = 48;
 
 /// Items one settle call walks from the cursor (the keeper's `max_items` may ask fewer).
 /// An item with no votes this round costs ~150 CU (status read, reservations lapsed), so
