@@ -205,9 +205,12 @@ enum Command {
         #[arg(long)]
         targets: bool,
         /// Also replay the market on chain (embedded runtime) with a vote budget at each
-        /// share, this many arrival seeds each, beside the simulator's figure.
+        /// of `--market-budgets`, this many arrival seeds each, beside the simulator.
         #[arg(long, default_value_t = 0)]
         market_seeds: u64,
+        /// Shares of the answers (percent) the on-chain replay buys.
+        #[arg(long, value_delimiter = ',', default_values_t = [40.0, 50.0])]
+        market_budgets: Vec<f64>,
         /// Steps of the closing Dawid–Skene re-score (0: the labels as the online rule
         /// decided them, as the chain delivers them today).
         #[arg(long, default_value_t = ALE_RULE.rescore_steps)]
@@ -479,6 +482,7 @@ async fn main() -> Result<()> {
             plot,
             targets,
             market_seeds,
+            market_budgets,
             rescore_steps,
         } => {
             let sets = load_paths(&paths)?;
@@ -494,9 +498,10 @@ async fn main() -> Result<()> {
                     rule.target_confidence = target / 100.0;
                 }
                 let shares = budget_shares(&budgets)?;
+                let market_shares = budget_shares(&market_budgets)?;
                 let mut on_chain = Vec::new();
                 for ds in &sets {
-                    for &share in shares.iter().filter(|_| market_seeds > 0) {
+                    for &share in market_shares.iter().filter(|_| market_seeds > 0) {
                         on_chain.push(budget_replay(ds, share, market_seeds).await?);
                     }
                 }

@@ -888,6 +888,16 @@ async fn gold_answers_are_revealed_at_the_end_and_score_the_voters() {
     for entry in &entries {
         assert_eq!((entry.gold_seen, entry.gold_correct), (2, 1));
     }
+    // Gold answers are confusion evidence too: on top of the three items the consensus
+    // decided 0, item 0 (truly 0) and item 1 (truly 1) count in each voter's rows.
+    assert_eq!(
+        (entries[0].confusion[0][0], entries[0].confusion[1][0]),
+        (4, 1)
+    );
+    assert_eq!(
+        (entries[2].confusion[0][1], entries[2].confusion[1][1]),
+        (4, 1)
+    );
     assert_eq!(pool.env.batch(batch).await.gold_revealed, 2);
     let again = ix::reveal_gold(batch, &b, vec![reveal(0, 0, salts[0], 0)]);
     assert_error(

@@ -306,8 +306,9 @@ pub fn plot(rows: &[Row], path: &Path) -> Result<()> {
     let root =
         BitMapBackend::new(path, (640 * columns as u32, 440 * lines as u32)).into_drawing_area();
     root.fill(&WHITE)?;
-    let methods: [(&str, &str, RGBColor); 4] = [
+    let methods: [(&str, &str, RGBColor); 5] = [
         (ALE, "ALE", RGBColor(200, 30, 30)),
+        (ALE_ON_CHAIN, "ALE on chain", RGBColor(230, 140, 0)),
         (MAJORITY_VOTE, "majority vote", RGBColor(40, 90, 200)),
         (
             KNOWN_CONFUSION,

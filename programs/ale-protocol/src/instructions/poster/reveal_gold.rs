@@ -1,4 +1,5 @@
 use ale_math::checked::CheckedMath;
+use ale_math::consensus::record_confusion;
 use ale_math::gamification::badges_earned;
 use anchor_lang::prelude::*;
 
@@ -102,6 +103,9 @@ pub fn reveal_gold(ctx: Context<RevealGold>, reveals: Vec<GoldReveal>) -> Result
                 let right = vote.label == r.answer;
                 entry.gold_seen = entry.gold_seen.saturating_add(1);
                 entry.gold_correct = entry.gold_correct.saturating_add(right as u16);
+                // A gold answer is evidence of the member's confusion against the true
+                // class: it counts once more, beside the consensus's count.
+                record_confusion(&mut entry.confusion, r.answer, vote.label);
                 entry.badges |= badges_earned(entry.tasks_done, entry.tasks_won, entry.streak_days);
                 scored += 1;
                 correct += right as u32;
