@@ -46,6 +46,25 @@ async fn post_with_budget(
     (address, batch)
 }
 
+/// Members 0.. take round 0's tickets and commit `labels[m][item]` for the items they
+/// were given, in their tickets' order; the ballots to reveal.
+async fn take_and_commit<const N: usize>(
+    pool: &mut Pool,
+    batch: Pubkey,
+    b: &Batch,
+    labels: &[[u8; N]],
+    salt: [u8; 32],
+) -> Vec<(usize, Vec<u8>)> {
+    let mut ballots = Vec::new();
+    for (m, by_item) in labels.iter().enumerate() {
+        let taken = pool.take(m, batch, b, 0).await.unwrap();
+        let ballot: Vec<u8> = taken.iter().map(|&i| by_item[i as usize]).collect();
+        pool.commit(m, batch, 0, &ballot, salt).await.unwrap();
+        ballots.push((m, ballot));
+    }
+    ballots
+}
+
 async fn statuses(pool: &mut Pool, b: &Batch) -> Vec<(ItemStatus, u8, u8)> {
     let mut data = pool.env.rt.account(b.item_table).await.unwrap().data;
     item_states_mut(&mut data)
@@ -71,16 +90,9 @@ async fn extra_votes_go_to_the_least_certain_items_and_the_last_vote_of_the_budg
     // Round 0 gives every item its minimum: three tickets of all four items, then none.
     let salt = [3u8; 32];
     let labels: [[u8; 4]; 3] = [[0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 1, 0]];
-    let mut ballots = Vec::new();
-    for (m, by_item) in labels.iter().enumerate() {
-        let taken = pool.take(m, batch, &b, 0).await.unwrap();
-        let mut sorted = taken.clone();
-        sorted.sort_unstable();
-        assert_eq!(sorted, [0, 1, 2, 3]);
-        let ballot: Vec<u8> = taken.iter().map(|&i| by_item[i as usize]).collect();
-        pool.commit(m, batch, 0, &ballot, salt).await.unwrap();
-        ballots.push((m, ballot));
-    }
+    let ballots = take_and_commit(&mut pool, batch, &b, &labels, salt).await;
+    // A ticket holds distinct items: four of them are all four.
+    assert!(ballots.iter().all(|(_, ballot)| ballot.len() == 4));
     assert_error(
         pool.take(3, batch, &b, 0).await,
         ProtocolError::NoItemsAvailable,
@@ -148,13 +160,7 @@ async fn a_target_confidence_stops_items_early_and_the_unspent_budget_comes_back
     let (batch, b) = post_with_budget(&mut pool, 2, 10, 6_000).await;
     let salt = [5u8; 32];
     let labels = [[1u8, 0], [1, 0], [1, 0]];
-    let mut ballots = Vec::new();
-    for (m, by_item) in labels.iter().enumerate() {
-        let taken = pool.take(m, batch, &b, 0).await.unwrap();
-        let ballot: Vec<u8> = taken.iter().map(|&i| by_item[i as usize]).collect();
-        pool.commit(m, batch, 0, &ballot, salt).await.unwrap();
-        ballots.push((m, ballot));
-    }
+    let ballots = take_and_commit(&mut pool, batch, &b, &labels, salt).await;
     pool.reveal_round(batch, &b, 0, &ballots, salt).await;
     // Unanimous at the minimum: both decided, 6 of the 10 votes spent.
     let settled = pool.settle(batch, &b, 0, 16).await.unwrap();
@@ -214,13 +220,7 @@ async fn the_last_round_waits_for_the_closing_rescore_which_decides_it() {
 
     let salt = [9u8; 32];
     let labels = [[1u8, 0], [1, 0], [0, 0]];
-    let mut ballots = Vec::new();
-    for (m, by_item) in labels.iter().enumerate() {
-        let taken = pool.take(m, batch, &b, 0).await.unwrap();
-        let ballot: Vec<u8> = taken.iter().map(|&i| by_item[i as usize]).collect();
-        pool.commit(m, batch, 0, &ballot, salt).await.unwrap();
-        ballots.push((m, ballot));
-    }
+    let ballots = take_and_commit(&mut pool, batch, &b, &labels, salt).await;
     pool.reveal_round(batch, &b, 0, &ballots, salt).await;
     assert_error(
         pool.settle(batch, &b, 0, 16).await,

@@ -157,13 +157,7 @@ fn items_pass(
         }
         end += 1;
     }
-    if end == items.len() {
-        header.pass = header.pass.safe_add(1).or_overflow()?;
-        header.cursor = 0;
-    } else {
-        header.cursor = end as u32;
-    }
-    Ok(())
+    advance(header, end, items.len())
 }
 
 /// Turns members' counts into costs from `cursor`; advances the pass at the end.
@@ -181,11 +175,16 @@ fn members_pass(
         member.costs = shrunk_costs(&member.counts, &header.pool, k).or_overflow()?;
         member.counts = [[0; K]; K];
     }
-    if end == members.len() {
+    advance(header, end, members.len())
+}
+
+/// The next call's place: `end` of the pass's `len` entries, or the next pass.
+fn advance(header: &mut Rescore, end: usize, len: usize) -> Result<()> {
+    if end == len {
         header.pass = header.pass.safe_add(1).or_overflow()?;
         header.cursor = 0;
     } else {
-        header.cursor = end as u32;
+        header.cursor = u32::try_from(end).map_err(|_| error!(ProtocolError::MathOverflow))?;
     }
     Ok(())
 }
