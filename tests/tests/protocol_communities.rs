@@ -375,6 +375,15 @@ async fn qualification_admits_those_who_pass_k_of_n_gold_items() {
         .count() as u16;
     assert!(score >= 3);
     assert_eq!((entry.gold_seen, entry.gold_correct), (4, score));
+    // And its first confusion evidence: each answer in the row of the key's class.
+    let mut confusion = [[0u16; 4]; 4];
+    for (&given, &truth) in good_answers.iter().zip(&key) {
+        if given < 4 && truth < 4 {
+            confusion[truth as usize][given as usize] += 1;
+        }
+    }
+    assert_eq!(entry.confusion, confusion);
+    assert_ne!(confusion, [[0; 4]; 4]);
 
     // A new round: the old commitment no longer counts.
     let ixr = ix::rotate_qualification(

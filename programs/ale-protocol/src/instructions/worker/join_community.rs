@@ -1,4 +1,5 @@
 use ale_math::checked::CheckedMath;
+use ale_math::consensus::record_confusion;
 use ale_math::gamification::BADGE_GRADUATE;
 use anchor_lang::prelude::*;
 use anchor_lang::system_program::{self, Transfer};
@@ -212,6 +213,14 @@ pub fn join_community(ctx: Context<JoinCommunity>, proof: JoinProof) -> Result<(
             reward_window_start: now,
             ..Default::default()
         };
+        // The exam's answers against its key are the member's first confusion evidence
+        // too: the confusion rule weighs its first votes with them.
+        if let JoinRule::Qualification { .. } = ctx.accounts.community.join_rule {
+            let key = &ctx.accounts.community.qualification.answers;
+            for (&given, &truth) in proof.answers.iter().zip(key) {
+                record_confusion(&mut entry.confusion, truth, given);
+            }
+        }
         // Bucket-B rewards accrue from now on, not from before the member existed.
         entry.set_reward_checkpoint(ctx.accounts.community.reward_per_reputation);
     }
