@@ -18,7 +18,7 @@ use ale_protocol::constants::{
     MAX_ITEMS_PER_REFUND_CALL, MAX_ITEMS_PER_SETTLE, MAX_PUSHES_PER_CALL,
 };
 use ale_protocol::state::{
-    Batch, Community, LedgerEntry, ProtocolConfig, Rescore, Ticket, WeightRule, ENTRY_PUSH_PAYOUTS,
+    Batch, Community, LedgerEntry, ProtocolConfig, Rescore, Ticket, ENTRY_PUSH_PAYOUTS,
 };
 use ale_staking::state::StakingConfig;
 use anchor_lang::prelude::Pubkey;
@@ -259,12 +259,11 @@ impl Keeper {
             let (treasury, creator) = self
                 .fee_accounts(t, config.treasury, community.creator, &batch, report)
                 .await?;
-            let confusion = community.consensus.weight_rule == WeightRule::Confusion;
             while settle_due(&batch)? {
                 // A vote budget's last round is decided by its closing re-score.
                 if !batch.rescore_done
                     && batch
-                        .needs_rescore(confusion, batch.settled_rounds)
+                        .needs_rescore(community.consensus.weight_rule, batch.settled_rounds)
                         .map_err(anchor_err)?
                 {
                     if !self.rescore(t, address, community, report).await? {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use ale_math::consensus::{Tally, COST_UNITS_PER_NAT};
 use ale_protocol::constants::NEVER_STOP_EARLY_BPS;
-use ale_protocol::instructions::PostBatchParams;
+use ale_protocol::instructions::{priced_units, PostBatchParams};
 use ale_protocol::state::{item_states_mut, Batch, Community, ItemStatus, ItemTable, WeightRule};
 use anchor_lang::prelude::Pubkey;
 use serde::Serialize;
@@ -75,12 +75,8 @@ impl VoteBudget {
 
     /// What the poster escrows for `items` items at `price` per unit.
     pub fn escrow(&self, items: usize, price: u64) -> u64 {
-        let units = if self.votes > 0 {
-            self.votes as u64
-        } else {
-            items as u64
-        };
-        price.saturating_mul(units)
+        let items = u32::try_from(items).unwrap_or(u32::MAX);
+        price.saturating_mul(priced_units(items, self.votes) as u64)
     }
 }
 

@@ -5,7 +5,7 @@ use anchor_lang::prelude::*;
 
 use crate::constants::NEVER_STOP_EARLY_BPS;
 use crate::error::{OrMathOverflow, ProtocolError};
-use crate::state::{round_seed, Allotment, ConsensusParams};
+use crate::state::{round_seed, Allotment, ConsensusParams, WeightRule};
 
 /// A funded labelling job: N items of one community, paid in one SPL mint from an
 /// escrow vault owned by this account. Priced per decided item, or, with a vote
@@ -251,8 +251,8 @@ impl Batch {
 
     /// Round `round` is decided by the closing re-score: a vote budget's last round in
     /// a community of the confusion rule (the re-score needs per-class costs).
-    pub fn needs_rescore(&self, confusion_rule: bool, round: u32) -> Result<bool> {
-        Ok(confusion_rule && self.is_last_round(round)?)
+    pub fn needs_rescore(&self, weight_rule: WeightRule, round: u32) -> Result<bool> {
+        Ok(weight_rule == WeightRule::Confusion && self.is_last_round(round)?)
     }
 
     /// Price less fees. Fees are at most 10% + 20% of the price (the caps in

@@ -1,5 +1,5 @@
 use ale_math::checked::CheckedMath;
-use ale_math::consensus::CONFUSION_CLASSES;
+use ale_math::consensus::{Tally, CONFUSION_CLASSES};
 use ale_math::em::{posterior_q16, shrunk_costs, CELL_SMOOTHING_Q16, RESCORE_STEPS};
 use anchor_lang::prelude::*;
 
@@ -115,18 +115,23 @@ fn items_pass(
             votes = with_item;
             let voted = &item.votes[..item.vote_count as usize];
             let mut costs = [0u64; K];
-            for v in voted {
-                for (t, cost) in costs.iter_mut().enumerate().take(k as usize) {
-                    let c = if pass == 0 {
-                        // The costs the vote was weighed with (the confusion rule's).
-                        (v.weight >> (16 * t)) & 0xFFFF
-                    } else {
-                        let member = members
-                            .get(v.member as usize)
-                            .ok_or(ProtocolError::InvariantViolated)?;
-                        member.costs[t][v.label as usize % K] as u64
-                    };
-                    *cost = cost.safe_add(c).or_overflow()?;
+            if pass == 0 {
+                // The costs the votes were weighed with (the confusion rule's), summed as
+                // settlement sums them.
+                let mut tally = Tally::default();
+                for v in voted {
+                    tally.add_costs(v.label, v.weight, k).or_overflow()?;
+                }
+                costs.copy_from_slice(&tally.weights[..K]);
+            } else {
+                for v in voted {
+                    let member = members
+                        .get(v.member as usize)
+                        .ok_or(ProtocolError::InvariantViolated)?;
+                    for (t, cost) in costs.iter_mut().enumerate().take(k as usize) {
+                        let c = member.costs[t][v.label as usize % K] as u64;
+                        *cost = cost.safe_add(c).or_overflow()?;
+                    }
                 }
             }
             let posterior = posterior_q16(&costs, k).or_overflow()?;

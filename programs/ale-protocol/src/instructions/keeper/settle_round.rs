@@ -123,9 +123,9 @@ impl SettleRound<'_> {
             ProtocolError::TooManyItemsPerCall
         );
         require!(cursor == batch.settle_cursor, ProtocolError::StaleCursor);
-        let confusion = self.community.consensus.weight_rule == WeightRule::Confusion;
+        let weight_rule = self.community.consensus.weight_rule;
         require!(
-            batch.rescore_done || !batch.needs_rescore(confusion, batch.settled_rounds)?,
+            batch.rescore_done || !batch.needs_rescore(weight_rule, batch.settled_rounds)?,
             ProtocolError::RescoreNotFinished
         );
         require!(

@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 
 use crate::error::ProtocolError;
 use crate::seeds;
-use crate::state::{Batch, Community, Rescore, WeightRule};
+use crate::state::{Batch, Community, Rescore};
 
 /// Permissionless, once a vote budget's last round has its reveals and before it
 /// settles, in a community of the confusion rule: claims the re-score workspace the
@@ -27,10 +27,8 @@ impl StartRescore<'_> {
         let round = batch.settled_rounds;
         let now = Clock::get()?.unix_timestamp;
         require!(
-            batch.needs_rescore(
-                self.community.consensus.weight_rule == WeightRule::Confusion,
-                round
-            )? && batch.settleable(round, now)?
+            batch.needs_rescore(self.community.consensus.weight_rule, round)?
+                && batch.settleable(round, now)?
                 && batch.settle_cursor == 0
                 && self.community.num_classes as usize <= CONFUSION_CLASSES,
             ProtocolError::RescoreNotDue

@@ -32,14 +32,19 @@ pub struct PostBatchParams {
     pub target_confidence_bps: u16,
 }
 
+/// What a batch is priced in: its items, or the votes of its budget when it has one.
+pub fn priced_units(item_count: u32, vote_budget: u32) -> u32 {
+    if vote_budget > 0 {
+        vote_budget
+    } else {
+        item_count
+    }
+}
+
 impl PostBatchParams {
     /// What the poster escrows: the price of every item, or of every vote bought.
     pub fn escrow_total(&self) -> Result<u64> {
-        let units = if self.vote_budget > 0 {
-            self.vote_budget
-        } else {
-            self.item_count
-        };
+        let units = priced_units(self.item_count, self.vote_budget);
         self.price.safe_mul(units as u64).or_overflow()
     }
 }
